@@ -1,0 +1,1 @@
+"""Infrastructure every Meedenken service needs, written once. No domain code lives here."""

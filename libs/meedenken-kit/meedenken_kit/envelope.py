@@ -1,0 +1,68 @@
+"""CloudEvents 1.0 envelope: the public contract of every Meedenken event (see docs/events/).
+
+The AMQP routing key (and nameko ``event_type``) is the short name, e.g.
+``statement.response.recorded.v1``; the CloudEvent ``type`` is that name behind ``nl.meedenken.``.
+"""
+import re
+import uuid
+from datetime import datetime, timezone
+
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
+
+TYPE_PREFIX = "nl.meedenken."
+SHORT_NAME = r"^[a-z_]+(\.[a-z_]+)*\.v[0-9]+$"
+_SHORT_NAME = re.compile(SHORT_NAME)
+
+
+def source_of(service):
+    return f"/meedenken/{service}"
+
+
+def rfc3339(moment):
+    """UTC time on the wire: ``2026-11-25T08:35:16.123Z``."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_event(service, short_type, subject, data, now=None):
+    if not _SHORT_NAME.match(short_type):
+        raise ValueError(f"not a versioned event name: {short_type!r}")
+    return {
+        "specversion": "1.0",
+        "id": str(uuid.uuid4()),
+        "source": source_of(service),
+        "type": TYPE_PREFIX + short_type,
+        "time": rfc3339(now or datetime.now(timezone.utc)),
+        "subject": str(subject),
+        "datacontenttype": "application/json",
+        "data": data,
+    }
+
+
+def short_type(event):
+    return event["type"][len(TYPE_PREFIX):]
+
+
+class EnvelopeSchema(Schema):
+    """Consumers validate the envelope and ignore unknown attributes (extensions)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    specversion = fields.String(required=True, validate=validate.Equal("1.0"))
+    id = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    source = fields.String(required=True, validate=validate.Regexp(r"^/meedenken/[a-z_-]+$"))
+    type = fields.String(required=True, validate=validate.Regexp("^" + TYPE_PREFIX.replace(".", r"\.") + SHORT_NAME[1:]))
+    time = fields.String(required=True)
+    subject = fields.String(required=True)
+    datacontenttype = fields.String(required=True, validate=validate.Equal("application/json"))
+    data = fields.Dict(required=True)
+
+
+_envelope = EnvelopeSchema()
+
+
+def parse_event(body):
+    """Return the validated envelope; raise ``ValidationError`` for anything else."""
+    if not isinstance(body, dict):
+        raise ValidationError("event body is not an object")
+    return _envelope.load(body)

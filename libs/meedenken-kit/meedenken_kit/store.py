@@ -1,0 +1,86 @@
+"""The Mongo dependency of a nameko service: one client per process, transactions, the outbox
+(and its relay, run as a managed thread) and the idempotent-consumer guard."""
+import threading
+from datetime import datetime, timezone
+
+from nameko import config
+from nameko.extensions import DependencyProvider
+from pymongo.errors import DuplicateKeyError
+
+from .envelope import new_event
+from .mongo import connect, in_transaction
+from .outbox import OutboxRelay, add_event, ensure_outbox_indexes
+
+KEEP_PROCESSED_SECONDS = 30 * 24 * 3600
+
+
+class UnitOfWork:
+    """What a worker gets: the service's database and the ways to change it safely."""
+
+    def __init__(self, client, db, service):
+        self.client = client
+        self.db = db
+        self.service = service
+
+    def transaction(self, work):
+        """``work(session)`` runs in one transaction; returns its result."""
+        return in_transaction(self.client, work)
+
+    def emit(self, session, short_type, subject, data):
+        """Record an event in the outbox, committed with the caller's transaction."""
+        event = new_event(self.service, short_type, subject, data)
+        add_event(self.db, session, event)
+        return event
+
+    def apply_once(self, event_id, work):
+        """Run ``work(session)`` in a transaction unless the event with this id was applied before.
+        Returns True when applied now, False for a redelivery."""
+        processed = self.db.processed_events
+
+        def txn(session):
+            if processed.find_one({"_id": event_id}, {"_id": 1}, session=session):
+                return False
+            processed.insert_one({"_id": event_id, "at": datetime.now(timezone.utc)}, session=session)
+            work(session)
+            return True
+
+        try:
+            return self.transaction(txn)
+        except DuplicateKeyError:
+            if processed.find_one({"_id": event_id}, {"_id": 1}):
+                return False
+            raise
+
+
+class Store(DependencyProvider):
+    """``store = Store(ensure_indexes)``; config keys MONGO_URI, MONGO_DB, AMQP_URI."""
+
+    def __init__(self, ensure_indexes=None):
+        self.ensure_indexes = ensure_indexes
+
+    def setup(self):
+        service = self.container.service_name
+        self.client = connect(config["MONGO_URI"], app_name=f"meedenken-{service}")
+        self.db = self.client[config["MONGO_DB"]]
+        ensure_outbox_indexes(self.db)
+        self.db.processed_events.create_index("at", expireAfterSeconds=KEEP_PROCESSED_SECONDS)
+        if self.ensure_indexes:
+            self.ensure_indexes(self.db)
+        self.relay = OutboxRelay(self.db, service, config["AMQP_URI"])
+        self._stop = threading.Event()
+
+    def start(self):
+        self.container.spawn_managed_thread(lambda: self.relay.run(self._stop), identifier="outbox-relay")
+
+    def stop(self):
+        self._stop.set()
+        self.relay.wake()
+
+    def kill(self):
+        self.stop()
+
+    def get_dependency(self, worker_ctx):
+        return UnitOfWork(self.client, self.db, self.container.service_name)
+
+    def worker_teardown(self, worker_ctx):
+        self.relay.wake()

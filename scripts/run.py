@@ -1,0 +1,93 @@
+"""``make run``: the whole platform on this machine, with demo data, until Ctrl-C.
+
+Uses AMQP_URI (default the local RabbitMQ; when none answers and ``rabbitmq-server`` is installed,
+starts one with its data under .run/) and MONGO_URI (default: starts SecantusDB with its data under
+.run/). PORT sets the gateway's port (default 8000)."""
+import json
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stack import (DEV_MONGO_OPTIONS, ROOT, Platform, Processes, amqp_address, port_open,  # noqa: E402
+                   start_rabbitmq, start_secantus)
+
+RUN_DIR = ROOT / ".run"
+DEMO = ROOT / "demo" / "demo.json"
+
+
+def main():
+    amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    port = int(os.environ.get("PORT", "8000"))
+    processes = Processes(RUN_DIR / "logs")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        host, amqp_port = amqp_address(amqp_uri)
+        if not port_open(host, amqp_port):
+            if "AMQP_URI" in os.environ or not start_rabbitmq(processes, RUN_DIR / "rabbitmq"):
+                print(f"No RabbitMQ answers at {host}:{amqp_port}. Start one (Debian/Ubuntu: "
+                      "sudo apt-get install rabbitmq-server) or set AMQP_URI to a reachable broker.")
+                return 1
+            print("started a local RabbitMQ (data in .run/rabbitmq)")
+        mongo_uri = os.environ.get("MONGO_URI")
+        if not mongo_uri:
+            if port_open("127.0.0.1", 27017):
+                mongo_uri = f"mongodb://127.0.0.1:27017/?{DEV_MONGO_OPTIONS}"
+                print("using the Mongo-wire server already listening on 127.0.0.1:27017")
+            else:
+                mongo_uri = start_secantus(processes, RUN_DIR / "secantusdb", port=27017)
+                print("started SecantusDB on 127.0.0.1:27017 (data in .run/secantusdb)")
+        if port_open("127.0.0.1", port):
+            print(f"Port {port} is taken; set PORT to a free one.")
+            return 1
+        platform = Platform(processes, amqp_uri, mongo_uri, port)
+        platform.start()
+        os.environ.update({"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri})
+        load_demo()
+        print_welcome(platform.url)
+        while not stop.wait(1):
+            exited = processes.exited()
+            if exited:
+                print(f"stopping: a process exited unexpectedly {exited}; see .run/logs/")
+                return 1
+    except KeyboardInterrupt:
+        pass
+    except (TimeoutError, RuntimeError) as exc:
+        print(f"could not start: {exc}; see .run/logs/")
+        return 1
+    finally:
+        print("stopping Meedenken …")
+        processes.stop_all()
+    return 0
+
+
+def load_demo():
+    sys.path.insert(0, str(ROOT / "services" / "gateway"))
+    from meedenken_gateway.app import Gateway
+    from meedenken_gateway.importer import load_file
+    from meedenken_gateway.settings import Settings
+    gateway = Gateway(Settings.from_env())
+    try:
+        load_file(gateway, DEMO, say=lambda line: print("  demo:", line))
+    finally:
+        gateway.close()
+
+
+def print_welcome(url):
+    demo = json.loads(DEMO.read_text(encoding="utf-8"))
+    print()
+    print(f"Meedenken is running: {url}")
+    print(f"  API:       {url}/api/v1/topics   (OpenAPI: {url}/api/v1/openapi.json)")
+    print("  Demo accounts (e-mail / password / role):")
+    for person in demo["accounts"]:
+        roles = ", ".join(f"{role} of {org}" for org, role in person.get("roles", {}).items()) or "citizen"
+        print(f"    {person['email']:<32} {person['password']:<20} {roles}")
+    print("  Admin CLI: .venv/bin/meedenken --help      Logs: .run/logs/      Stop: Ctrl-C")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""Accounts, password hashes and bearer tokens: the gateway's own data (database MONGO_DB)."""
+import secrets
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from bson import ObjectId
+from meedenken_kit.envelope import new_event
+from meedenken_kit.mongo import in_transaction
+from meedenken_kit.outbox import add_event
+from pymongo.errors import DuplicateKeyError
+
+ROLES = ("citizen", "official", "admin")
+ACCOUNT_REGISTERED = "account.registered.v1"
+ACCOUNT_ROLE_GRANTED = "account.role_granted.v1"
+_hasher = PasswordHasher()
+# Verifying against this when the e-mail is unknown keeps login time the same for both cases.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def ensure_indexes(db):
+    db.accounts.create_index("email", unique=True)
+
+
+def normalise_email(email):
+    return email.strip().lower()
+
+
+def public(account):
+    """What may leave the gateway: never the hash."""
+    return {"id": account["_id"], "email": account["email"], "display_name": account["display_name"],
+            "roles": account.get("roles", {}), "created_at": account["created_at"]}
+
+
+def register(client, db, email, password, display_name, roles=None):
+    account = {"_id": str(ObjectId()), "email": normalise_email(email), "password_hash": _hasher.hash(password),
+               "display_name": display_name.strip(), "roles": roles or {},
+               "created_at": datetime.now(timezone.utc)}
+
+    def txn(session):
+        db.accounts.insert_one(account, session=session)
+        add_event(db, session, new_event("gateway", ACCOUNT_REGISTERED, account["_id"],
+                                         {"account_id": account["_id"], "display_name": account["display_name"]}))
+    try:
+        in_transaction(client, txn)
+    except DuplicateKeyError:
+        raise EmailTaken(account["email"]) from None
+    return account
+
+
+def grant_role(client, db, account_id, org, role):
+    def txn(session):
+        db.accounts.update_one({"_id": account_id}, {"$set": {f"roles.{org}": role}}, session=session)
+        add_event(db, session, new_event("gateway", ACCOUNT_ROLE_GRANTED, account_id,
+                                         {"account_id": account_id, "org": org, "role": role}))
+    in_transaction(client, txn)
+    return db.accounts.find_one({"_id": account_id})
+
+
+def find_by_email(db, email):
+    return db.accounts.find_one({"email": normalise_email(email)})
+
+
+def get(db, account_id):
+    return db.accounts.find_one({"_id": account_id})
+
+
+def authenticate(db, email, password):
+    """The account when the password matches, else None (same work either way)."""
+    account = find_by_email(db, email)
+    try:
+        _hasher.verify(account["password_hash"] if account else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return account
+
+
+def issue_token(settings, account_id):
+    now = datetime.now(timezone.utc)
+    claims = {"sub": account_id, "iat": now, "exp": now + timedelta(seconds=settings.token_ttl_seconds),
+              "jti": uuid.uuid4().hex}
+    return jwt.encode(claims, settings.secret_key, algorithm="HS256")
+
+
+def account_id_from_token(settings, token):
+    """The account id a valid, unexpired token names; None otherwise."""
+    try:
+        claims = jwt.decode(token, settings.secret_key, algorithms=["HS256"], options={"require": ["sub", "exp"]})
+    except jwt.PyJWTError:
+        return None
+    subject = claims.get("sub")
+    return subject if isinstance(subject, str) else None

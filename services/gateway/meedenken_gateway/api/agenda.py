@@ -1,0 +1,51 @@
+"""Citizens' agenda proposals and their supports."""
+from ..routing import Route
+from ..schemas import AgendaProposal, AgendaProposalIn, AgendaProposalList, ProposalListQuery, SupportResult
+from .topics import require_id
+
+
+def _with_supports(call, proposals):
+    counts = call.rpc.call("votes", "proposal_supports", {
+        "proposal_ids": [p["id"] for p in proposals], "account_id": call.account_id})
+    for proposal in proposals:
+        proposal.update(counts.get(proposal["id"], {"supports": 0, "supported": False}))
+    return proposals
+
+
+def submit(call):
+    proposal = call.rpc.call("topics", "submit_agenda_proposal", call.actor, call.body)
+    return {**proposal, "supports": 0, "supported": False}
+
+
+def list_proposals(call):
+    page = call.rpc.call("topics", "list_agenda_proposals", call.query)
+    _with_supports(call, page["items"])
+    return page
+
+
+def get_proposal(call, proposal_id):
+    proposal = call.rpc.call("topics", "get_agenda_proposal", require_id(proposal_id, "Agenda proposal"))
+    return _with_supports(call, [proposal])[0]
+
+
+def support(call, proposal_id):
+    proposal = call.rpc.call("topics", "get_agenda_proposal", require_id(proposal_id, "Agenda proposal"))
+    result = call.rpc.call("votes", "support_proposal", {
+        "account_id": call.account_id, "proposal_id": proposal["id"], "org": proposal["org"],
+        "support_threshold": proposal["support_threshold"], "author_id": proposal["author_id"],
+        "title": proposal["title"]})
+    return {key: result[key] for key in ("proposal_id", "supports", "supported", "threshold_reached")}
+
+
+A = ("agenda proposals",)
+ROUTES = [
+    Route("POST", "/api/v1/agenda-proposals", submit, "Propose an item for the agenda", auth="citizen",
+          body=AgendaProposalIn, status=201, answer=AgendaProposal, errors=(400, 401, 404, 422), tags=A),
+    Route("GET", "/api/v1/agenda-proposals", list_proposals, "Agenda proposals of an organisation, newest first",
+          query=ProposalListQuery, answer=AgendaProposalList, errors=(422,), tags=A),
+    Route("GET", "/api/v1/agenda-proposals/{proposal_id}", get_proposal, "One agenda proposal",
+          answer=AgendaProposal, errors=(404,), tags=A),
+    Route("POST", "/api/v1/agenda-proposals/{proposal_id}/support", support,
+          "Support an agenda proposal (once per citizen)", auth="citizen", answer=SupportResult,
+          errors=(401, 404), tags=A),
+]

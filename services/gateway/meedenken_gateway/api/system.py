@@ -1,0 +1,38 @@
+"""Health, readiness, the OpenAPI document and organisations."""
+from ..problems import Problem
+from ..routing import Route
+from ..schemas import Health, Organisation
+
+
+def healthz(call):
+    return {"status": "ok", "checks": {}}
+
+
+def readyz(call):
+    checks = call.gateway.readiness()
+    if not all(value == "ok" for value in checks.values()):
+        raise Problem(503, "Not ready: " + ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok"))
+    return {"status": "ok", "checks": checks}
+
+
+def openapi(call):
+    return call.gateway.openapi
+
+
+def list_orgs(call):
+    return {"items": call.rpc.call("topics", "list_orgs")}
+
+
+def get_org(call, slug):
+    return call.rpc.call("topics", "get_org", slug)
+
+
+ROUTES = [
+    Route("GET", "/healthz", healthz, "Liveness", answer=Health, tags=("system",)),
+    Route("GET", "/readyz", readyz, "Readiness: database and broker reachable", answer=Health, errors=(503,),
+          tags=("system",)),
+    Route("GET", "/api/v1/openapi.json", openapi, "This document (OpenAPI 3.1)", tags=("system",)),
+    Route("GET", "/api/v1/orgs", list_orgs, "Organisations on this platform", tags=("organisations",)),
+    Route("GET", "/api/v1/orgs/{slug}", get_org, "One organisation", answer=Organisation, errors=(404,),
+          tags=("organisations",)),
+]

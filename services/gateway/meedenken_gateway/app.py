@@ -1,0 +1,109 @@
+"""The WSGI app factory: one ``Gateway`` per process holds the settings, the RPC client, the
+gateway's own database and its outbox relay, all created lazily after gunicorn forks."""
+import logging
+import threading
+
+import falcon
+from kombu import Connection
+from meedenken_kit.mongo import connect, ping
+from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
+
+from . import accounts, openapi, problems
+from .api import ROUTES
+from .routing import mount
+from .rpc import RpcClient
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Gateway:
+    def __init__(self, settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._rpc = None
+        self._mongo = None
+        self._relay = None
+        self._relay_stop = threading.Event()
+        self.openapi = openapi.build(ROUTES)
+
+    @property
+    def rpc(self):
+        if self._rpc is None:
+            with self._lock:
+                if self._rpc is None:
+                    self._rpc = RpcClient(self.settings.amqp_uri, timeout=self.settings.rpc_timeout)
+        return self._rpc
+
+    @property
+    def mongo(self):
+        if self._mongo is None:
+            with self._lock:
+                if self._mongo is None:
+                    client = connect(self.settings.mongo_uri, app_name="meedenken-gateway")
+                    db = client[self.settings.mongo_db]
+                    accounts.ensure_indexes(db)
+                    ensure_outbox_indexes(db)
+                    self._relay = OutboxRelay(db, "gateway", self.settings.amqp_uri)
+                    threading.Thread(target=self._relay.run, args=(self._relay_stop,), name="outbox-relay",
+                                     daemon=True).start()
+                    self._mongo = client
+        return self._mongo
+
+    @property
+    def db(self):
+        return self.mongo[self.settings.mongo_db]
+
+    @property
+    def relay(self):
+        self.mongo
+        return self._relay
+
+    def authenticate(self, req):
+        """The account a valid bearer token names, None when there is no Authorization header.
+        A present but invalid or expired token is an error, not an anonymous call."""
+        header = req.get_header("Authorization")
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        account_id = accounts.account_id_from_token(self.settings, token.strip()) if scheme.lower() == "bearer" else None
+        account = accounts.get(self.db, account_id) if account_id else None
+        if account is None:
+            raise problems.Problem(401, "The token is invalid or has expired; log in again.")
+        return account
+
+    def readiness(self):
+        checks = {"database": "ok" if ping(self.mongo) else "unreachable"}
+        try:
+            with Connection(self.settings.amqp_uri, connect_timeout=2) as connection:
+                connection.ensure_connection(max_retries=1)
+            checks["broker"] = "ok"
+        except Exception:
+            checks["broker"] = "unreachable"
+        return checks
+
+    def close(self):
+        self._relay_stop.set()
+        if self._relay is not None:
+            self._relay.wake()
+        if self._rpc is not None:
+            self._rpc.close()
+        if self._mongo is not None:
+            self._mongo.close()
+
+
+class GatewayApp(falcon.App):
+    """falcon's App with the process's ``gateway`` attached (for gunicorn's worker_exit hook)."""
+
+    gateway = None
+
+
+def create_app(settings=None):
+    gateway = Gateway(settings or Settings.from_env())
+    app = GatewayApp(media_type=falcon.MEDIA_JSON)
+    app.req_options.strip_url_path_trailing_slash = True
+    app.req_options.auto_parse_form_urlencoded = False
+    problems.install(app)
+    mount(app, gateway, ROUTES)
+    app.gateway = gateway
+    return app

@@ -1,0 +1,72 @@
+"""``meedenken``: the admin command line. It talks to the stack that ``make run`` started (same
+environment variables and defaults as the gateway)."""
+import argparse
+import sys
+
+from . import accounts
+from .app import Gateway
+from .importer import Importer, load_file
+from .rpc import RpcError, RemoteError
+from .settings import Settings
+
+
+def create_org(gateway, args):
+    org = gateway.rpc.call("topics", "create_org", {"slug": args.slug, "name": args.name, "kind": args.kind,
+                                                    "support_threshold": args.support_threshold})
+    print(f"organisation {org['slug']} ({org['name']}) created; support threshold {org['support_threshold']}")
+
+
+def create_user(gateway, args):
+    gateway.rpc.call("topics", "get_org", args.org)
+    existed = accounts.find_by_email(gateway.db, args.email) is not None
+    account = Importer(gateway, say=lambda _: None).account(
+        args.email, args.password, args.display_name or args.email.split("@")[0], {args.org: args.role})
+    verb = "updated" if existed else "created"
+    print(f"account {account['email']} {verb}: {args.role} of {args.org} (id {account['_id']})")
+
+
+def import_file(gateway, args):
+    load_file(gateway, args.file)
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="meedenken", description="Meedenken administration")
+    sub = p.add_subparsers(dest="command", required=True)
+    org = sub.add_parser("create-org", help="create an organisation (municipality, province, water board)")
+    org.add_argument("slug")
+    org.add_argument("name")
+    org.add_argument("--support-threshold", type=int, default=50,
+                     help="supports an agenda proposal needs (default 50)")
+    org.add_argument("--kind", default="municipality", choices=["municipality", "province", "water_board"])
+    org.set_defaults(run=create_org)
+    user = sub.add_parser("create-user", help="create an account, or give an existing one a role")
+    user.add_argument("--org", required=True)
+    user.add_argument("--email", required=True)
+    user.add_argument("--password", required=True)
+    user.add_argument("--role", required=True, choices=accounts.ROLES)
+    user.add_argument("--display-name")
+    user.set_defaults(run=create_user)
+    load = sub.add_parser("import", help="load starting content from a JSON file (see demo/demo.json)")
+    load.add_argument("file")
+    load.set_defaults(run=import_file)
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    gateway = Gateway(Settings.from_env())
+    try:
+        args.run(gateway, args)
+    except RemoteError as exc:
+        print(f"meedenken: {exc.detail} {exc.errors or ''}".rstrip(), file=sys.stderr)
+        return 1
+    except RpcError as exc:
+        print(f"meedenken: {exc} — is the platform running (make run)?", file=sys.stderr)
+        return 2
+    finally:
+        gateway.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

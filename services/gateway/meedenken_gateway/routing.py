@@ -1,0 +1,129 @@
+"""One table of routes drives both the HTTP handling and the OpenAPI document.
+
+A route says who may call it (``anonymous``; ``citizen``: any logged-in account; ``official``:
+logged in, and the service checks the role for the resource's organisation), what body and query
+it takes and what it answers. A handler is ``handler(call, **path_params)`` and returns the body
+(for the route's status) or ``(status, body)``.
+"""
+import json
+from dataclasses import dataclass, field
+
+import falcon
+from marshmallow import ValidationError
+
+from .problems import Problem
+
+MAX_BODY = 1024 * 1024
+AUTH_LEVELS = ("anonymous", "citizen", "official")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: object
+    summary: str
+    auth: str = "anonymous"
+    body: type = None
+    query: type = None
+    status: int = 200
+    answer: object = None  # a Schema class, or None for no body
+    errors: tuple = ()
+    tags: tuple = field(default_factory=tuple)
+
+    def __post_init__(self):
+        assert self.auth in AUTH_LEVELS, self.auth
+
+
+class Call:
+    """What a handler works with for one request."""
+
+    def __init__(self, req, gateway, account, body, query):
+        self.req = req
+        self.gateway = gateway
+        self.account = account
+        self.body = body
+        self.query = query
+
+    @property
+    def rpc(self):
+        return self.gateway.rpc
+
+    @property
+    def actor(self):
+        """The account as services see it, or None for an anonymous caller."""
+        if self.account is None:
+            return None
+        return {"id": self.account["_id"], "name": self.account["display_name"],
+                "roles": self.account.get("roles", {})}
+
+    @property
+    def account_id(self):
+        return self.account["_id"] if self.account else None
+
+
+def read_json(req):
+    if req.content_length in (None, 0) and not req.content_type:
+        raise Problem(400, "A JSON body is required.")
+    if (req.content_type or "").split(";")[0].strip().lower() not in ("application/json", ""):
+        raise Problem(415, "Send the body as application/json.")
+    if req.content_length and req.content_length > MAX_BODY:
+        raise Problem(413, "The body is too large.")
+    raw = req.bounded_stream.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise Problem(413, "The body is too large.")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise Problem(400, "The body is not valid JSON.") from None
+    if not isinstance(data, dict):
+        raise Problem(400, "The body must be a JSON object.")
+    return data
+
+
+def load(schema_class, data, where):
+    try:
+        return schema_class().load(data)
+    except ValidationError as exc:
+        raise Problem(422, f"Invalid {where}.", exc.messages) from None
+
+
+def read_query(req, schema_class):
+    params = dict(req.params)
+    if any(isinstance(value, list) for value in params.values()):
+        raise Problem(400, "Give each query parameter once.")
+    if schema_class is None:
+        return {}
+    return load(schema_class, params, "query parameters")
+
+
+class PathResource:
+    """A falcon resource serving every method of one path from the route table."""
+
+    def __init__(self, gateway, routes):
+        self.gateway = gateway
+        self.routes = {route.method: route for route in routes}
+        for method in self.routes:
+            setattr(self, f"on_{method.lower()}", self._serve)
+
+    def _serve(self, req, resp, **params):
+        route = self.routes[req.method]
+        account = self.gateway.authenticate(req)
+        if route.auth != "anonymous" and account is None:
+            raise Problem(401, "Log in to do this (send a bearer token).")
+        query = read_query(req, route.query)
+        body = load(route.body, read_json(req), "body") if route.body else None
+        result = route.handler(Call(req, self.gateway, account, body, query), **params)
+        status, payload = result if isinstance(result, tuple) else (route.status, result)
+        resp.status = falcon.code_to_http_status(status)
+        if payload is not None:
+            resp.content_type = falcon.MEDIA_JSON
+            resp.text = json.dumps(payload, ensure_ascii=False, default=str)
+
+
+def mount(app, gateway, routes):
+    by_path = {}
+    for route in routes:
+        by_path.setdefault(route.path, []).append(route)
+    for path, path_routes in by_path.items():
+        app.add_route(path, PathResource(gateway, path_routes))

@@ -1,0 +1,255 @@
+"""marshmallow schemas of the HTTP API: request bodies and queries (unknown fields rejected) and
+the documented shapes of the answers (used for the OpenAPI document)."""
+from marshmallow import Schema, fields, validate
+
+PHASES = ["draft", "inform", "consult", "advise", "co_create", "co_decide", "decided", "closed"]
+ID = validate.Regexp(r"^[0-9a-f]{24}$", error="Not a valid id.")
+SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", error="Lowercase letters, digits and hyphens.")
+CHOICES = ["agree", "disagree", "pass"]
+
+
+def text(max_length, min_length=1, **kwargs):
+    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+# requests ---------------------------------------------------------------------------------------
+
+class RegisterIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=12, max=256))
+    display_name = text(80, required=True, min_length=2)
+
+
+class LoginIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class TopicIn(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    title = text(160, required=True)
+    summary = text(500, required=True)
+    body = text(20_000, min_length=0)
+    tags = fields.List(text(40), validate=validate.Length(max=10))
+
+
+class TopicPatchIn(Schema):
+    title = text(160)
+    summary = text(500)
+    body = text(20_000, min_length=0)
+    tags = fields.List(text(40), validate=validate.Length(max=10))
+
+
+class PhaseIn(Schema):
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES[1:]))
+    note = text(2_000, min_length=0)
+
+
+class StatementIn(Schema):
+    text = text(500, required=True, min_length=3)
+
+
+class ResponseIn(Schema):
+    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+
+
+class ReactionIn(Schema):
+    body = text(5_000, required=True)
+    parent_id = fields.String(allow_none=True, validate=ID)
+
+
+class ModerationIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason = text(2_000, min_length=0)
+
+
+class AgendaProposalIn(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    title = text(160, required=True, min_length=3)
+    motivation = text(5_000, required=True, min_length=10)
+
+
+class TopicListQuery(Schema):
+    org = fields.String(validate=SLUG)
+    phase = fields.String(validate=validate.OneOf(PHASES))
+    tag = text(40)
+    after = fields.String(validate=ID)
+    limit = fields.Integer(validate=validate.Range(min=1, max=100))
+
+
+class CursorQuery(Schema):
+    after = fields.String(validate=ID)
+    limit = fields.Integer(validate=validate.Range(min=1, max=100))
+
+
+class ProposalListQuery(CursorQuery):
+    org = fields.String(required=True, validate=SLUG)
+
+
+class NotificationQuery(CursorQuery):
+    lang = fields.String(validate=validate.OneOf(["nl", "en"]))
+
+
+# answers ----------------------------------------------------------------------------------------
+
+class Account(Schema):
+    id = fields.String()
+    email = fields.String()
+    display_name = fields.String()
+    roles = fields.Dict(keys=fields.String(), values=fields.String())
+    created_at = fields.DateTime()
+
+
+class Token(Schema):
+    token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class Organisation(Schema):
+    slug = fields.String()
+    name = fields.String()
+    kind = fields.String()
+    support_threshold = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class PhaseEntry(Schema):
+    phase = fields.String()
+    at = fields.DateTime()
+    by = fields.String()
+    note = fields.String()
+
+
+class Topic(Schema):
+    id = fields.String()
+    org = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    body = fields.String()
+    tags = fields.List(fields.String())
+    phase = fields.String(validate=validate.OneOf(PHASES))
+    phase_history = fields.List(fields.Nested(PhaseEntry))
+    author_id = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    statement_count = fields.Integer()
+    reaction_count = fields.Integer()
+
+
+class TopicList(Schema):
+    items = fields.List(fields.Nested(Topic))
+    next = fields.String(allow_none=True)
+
+
+class Tally(Schema):
+    agree = fields.Integer()
+    disagree = fields.Integer()
+    pass_ = fields.Integer(data_key="pass")
+
+
+class Statement(Schema):
+    id = fields.String()
+    topic_id = fields.String()
+    text = fields.String()
+    status = fields.String(validate=validate.OneOf(["pending", "published", "rejected"]))
+    author_id = fields.String()
+    author_name = fields.String()
+    created_at = fields.DateTime()
+
+
+class TopicStatement(Statement):
+    tally = fields.Nested(Tally, allow_none=True)
+    my_response = fields.String(allow_none=True, validate=validate.OneOf(CHOICES))
+
+
+class TopicPage(Topic):
+    phase_label_nl = fields.String()
+    follower_count = fields.Integer(allow_none=True)
+    following = fields.Boolean()
+    statements = fields.List(fields.Nested(TopicStatement))
+    missing = fields.List(fields.String())
+
+
+class ResponseResult(Schema):
+    statement_id = fields.String()
+    choice = fields.String(validate=validate.OneOf(CHOICES))
+    tally = fields.Nested(Tally)
+
+
+class Reaction(Schema):
+    id = fields.String()
+    topic_id = fields.String()
+    parent_id = fields.String(allow_none=True)
+    body = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    official_answer = fields.Boolean()
+    reply_count = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class ReactionThread(Reaction):
+    replies = fields.List(fields.Nested(Reaction))
+
+
+class ReactionList(Schema):
+    items = fields.List(fields.Nested(ReactionThread))
+    next = fields.String(allow_none=True)
+
+
+class Notification(Schema):
+    id = fields.String()
+    type = fields.String()
+    topic_id = fields.String(allow_none=True)
+    subject_id = fields.String()
+    title = fields.String()
+    read = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class NotificationList(Schema):
+    items = fields.List(fields.Nested(Notification))
+    unread = fields.Integer()
+    next = fields.String(allow_none=True)
+
+
+class AgendaProposal(Schema):
+    id = fields.String()
+    org = fields.String()
+    title = fields.String()
+    motivation = fields.String()
+    status = fields.String(validate=validate.OneOf(["open", "threshold_reached"]))
+    author_id = fields.String()
+    author_name = fields.String()
+    support_threshold = fields.Integer()
+    supports = fields.Integer()
+    supported = fields.Boolean()
+    created_at = fields.DateTime()
+    threshold_reached_at = fields.DateTime(allow_none=True)
+
+
+class AgendaProposalList(Schema):
+    items = fields.List(fields.Nested(AgendaProposal))
+    next = fields.String(allow_none=True)
+
+
+class SupportResult(Schema):
+    proposal_id = fields.String()
+    supports = fields.Integer()
+    supported = fields.Boolean()
+    threshold_reached = fields.Boolean()
+
+
+class Health(Schema):
+    status = fields.String()
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class Problem(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict()

@@ -1,0 +1,38 @@
+"""The gateway's configuration: environment variables only, read here and nowhere else
+(docs/ops.md has the table)."""
+import os
+from dataclasses import dataclass
+
+DEV_SECRET = "dev-only-secret-change-me"
+DEV_MONGO_URI = "mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false"
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str
+    port: int
+    amqp_uri: str
+    mongo_uri: str
+    mongo_db: str
+    secret_key: str
+    token_ttl_seconds: int
+    rpc_timeout: float
+    public_url: str
+
+    @classmethod
+    def from_env(cls, environ=None):
+        e = os.environ if environ is None else environ
+        settings = cls(
+            env=e.get("MEEDENKEN_ENV", "development"),
+            port=int(e.get("PORT", "8000")),
+            amqp_uri=e.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
+            mongo_uri=e.get("MONGO_URI", DEV_MONGO_URI),
+            mongo_db=e.get("MONGO_DB", "meedenken_gateway"),
+            secret_key=e.get("SECRET_KEY", DEV_SECRET),
+            token_ttl_seconds=int(e.get("TOKEN_TTL_SECONDS", str(8 * 3600))),
+            rpc_timeout=float(e.get("RPC_TIMEOUT_SECONDS", "10")),
+            public_url=e.get("PUBLIC_URL", f"http://127.0.0.1:{e.get('PORT', '8000')}"),
+        )
+        if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
+            raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")
+        return settings

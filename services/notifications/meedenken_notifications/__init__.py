@@ -1,0 +1,1 @@
+"""Meedenken notifications service: follows and the in-app inbox, fed by the other services' events."""

@@ -1,0 +1,45 @@
+"""Who hears of what, and how a notification reads. Plain functions: no broker, no database."""
+STATEMENT_PUBLISHED = "statement.published"
+PHASE_CHANGED = "topic.phase_changed"
+OFFICIAL_ANSWER = "reaction.official_answer"
+THRESHOLD_REACHED = "agenda_proposal.threshold_reached"
+
+PHASE_LABELS = {
+    "nl": {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
+           "co_create": "coproduceren", "co_decide": "meebeslissen", "decided": "besloten", "closed": "gesloten"},
+    "en": {"draft": "draft", "inform": "inform", "consult": "consult", "advise": "advise",
+           "co_create": "co-create", "co_decide": "co-decide", "decided": "decided", "closed": "closed"},
+}
+TITLES = {
+    "nl": {
+        STATEMENT_PUBLISHED: "Nieuwe stelling bij ‘{topic_title}’: {text}",
+        PHASE_CHANGED: "‘{topic_title}’ is nu in de fase {phase_label}",
+        OFFICIAL_ANSWER: "Officieel antwoord op uw reactie bij ‘{topic_title}’",
+        THRESHOLD_REACHED: "Uw agendapunt ‘{title}’ heeft genoeg steun ({supports})",
+    },
+    "en": {
+        STATEMENT_PUBLISHED: "New statement on ‘{topic_title}’: {text}",
+        PHASE_CHANGED: "‘{topic_title}’ is now in the {phase_label} phase",
+        OFFICIAL_ANSWER: "Official answer to your reaction on ‘{topic_title}’",
+        THRESHOLD_REACHED: "Your agenda item ‘{title}’ has enough support ({supports})",
+    },
+}
+LANGUAGES = tuple(TITLES)
+
+
+def recipients(candidates, actor_id):
+    """Nobody is notified of their own act."""
+    return [account for account in dict.fromkeys(candidates) if account and account != actor_id]
+
+
+def render_title(kind, params, lang="nl"):
+    texts = TITLES.get(lang, TITLES["nl"])
+    values = dict(params)
+    if "phase" in values:
+        values["phase_label"] = PHASE_LABELS.get(lang, PHASE_LABELS["nl"]).get(values["phase"], values["phase"])
+    return texts[kind].format_map(_Missing(values))
+
+
+class _Missing(dict):
+    def __missing__(self, key):
+        return "…"

@@ -1,0 +1,13 @@
+"""Events the notifications service publishes on ``notifications.events`` and those it consumes."""
+NOTIFICATION_CREATED = "notification.created.v1"
+NOTIFICATION_READ = "notification.read.v1"
+TOPIC_FOLLOWED = "topic.followed.v1"
+TOPIC_UNFOLLOWED = "topic.unfollowed.v1"
+
+PUBLISHED = [NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED]
+
+# consumed: (source service, event type)
+STATEMENT_PUBLISHED = ("topics", "statement.published.v1")
+TOPIC_PHASE_CHANGED = ("topics", "topic.phase_changed.v1")
+REACTION_POSTED = ("topics", "reaction.posted.v1")
+THRESHOLD_REACHED = ("votes", "agenda_proposal.threshold_reached.v1")

@@ -1,0 +1,80 @@
+"""marshmallow schemas at the notifications service's boundaries: RPC payloads, results and the
+data of the events it consumes (unknown fields ignored there: producers may add fields)."""
+import re
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from .domain import LANGUAGES
+
+ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
+ACCOUNT = validate.Length(min=1, max=64)
+
+
+class FollowIn(Schema):
+    account_id = fields.String(required=True, validate=ACCOUNT)
+    topic_id = fields.String(required=True, validate=ID)
+
+
+class FollowQuery(Schema):
+    topic_id = fields.String(required=True, validate=ID)
+    account_id = fields.String(load_default=None, allow_none=True, validate=ACCOUNT)
+
+
+class InboxQuery(Schema):
+    account_id = fields.String(required=True, validate=ACCOUNT)
+    after = fields.String(validate=ID)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    lang = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
+
+
+class MarkReadIn(Schema):
+    account_id = fields.String(required=True, validate=ACCOUNT)
+    notification_id = fields.String(required=True)
+
+
+class NotificationOut(Schema):
+    id = fields.String(attribute="_id")
+    type = fields.String()
+    topic_id = fields.String(allow_none=True)
+    subject_id = fields.String()
+    title = fields.String()
+    read = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class _EventData(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class StatementPublishedData(_EventData):
+    statement_id = fields.String(required=True)
+    topic_id = fields.String(required=True)
+    topic_title = fields.String(required=True)
+    text = fields.String(required=True)
+    actor_id = fields.String(required=True)
+
+
+class PhaseChangedData(_EventData):
+    topic_id = fields.String(required=True)
+    title = fields.String(required=True)
+    to_phase = fields.String(required=True)
+    actor_id = fields.String(required=True)
+
+
+class ReactionPostedData(_EventData):
+    reaction_id = fields.String(required=True)
+    topic_id = fields.String(required=True)
+    topic_title = fields.String(required=True)
+    parent_author_id = fields.String(allow_none=True, load_default=None)
+    author_id = fields.String(required=True)
+    official_answer = fields.Boolean(required=True)
+
+
+class ThresholdReachedData(_EventData):
+    proposal_id = fields.String(required=True)
+    title = fields.String(required=True)
+    supports = fields.Integer(required=True)
+    author_id = fields.String(required=True)
+    actor_id = fields.String(required=True)

@@ -1,0 +1,48 @@
+"""nameko entry points of the notifications service."""
+from meedenken_kit.entrypoints import event_handler, rpc
+from meedenken_kit.store import Store
+
+from . import usecases
+from .events import REACTION_POSTED, STATEMENT_PUBLISHED, THRESHOLD_REACHED, TOPIC_PHASE_CHANGED
+from .repository import ensure_indexes
+
+
+class NotificationsService:
+    name = "notifications"
+    store = Store(ensure_indexes)
+
+    @rpc
+    def follow(self, payload):
+        return usecases.follow(self.store, payload)
+
+    @rpc
+    def unfollow(self, payload):
+        return usecases.unfollow(self.store, payload)
+
+    @rpc
+    def follow_info(self, query):
+        return usecases.follow_info(self.store, query)
+
+    @rpc
+    def inbox(self, query):
+        return usecases.inbox(self.store, query)
+
+    @rpc
+    def mark_read(self, payload):
+        return usecases.mark_read(self.store, payload)
+
+    @event_handler(*STATEMENT_PUBLISHED)
+    def on_statement_published(self, event):
+        usecases.on_statement_published(self.store, event)
+
+    @event_handler(*TOPIC_PHASE_CHANGED)
+    def on_phase_changed(self, event):
+        usecases.on_phase_changed(self.store, event)
+
+    @event_handler(*REACTION_POSTED)
+    def on_reaction_posted(self, event):
+        usecases.on_reaction_posted(self.store, event)
+
+    @event_handler(*THRESHOLD_REACHED)
+    def on_threshold_reached(self, event):
+        usecases.on_threshold_reached(self.store, event)

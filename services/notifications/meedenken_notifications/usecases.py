@@ -1,0 +1,104 @@
+"""What the notifications service does: follows, the inbox, and turning events into notifications."""
+from meedenken_kit.errors import NotFound, load_or_raise
+
+from . import domain, repository as repo
+from .events import NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED
+from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, NotificationOut, PhaseChangedData,
+                      ReactionPostedData, StatementPublishedData, ThresholdReachedData)
+
+notification_out = NotificationOut()
+
+
+def _set_follow(uow, payload, following):
+    data = load_or_raise(FollowIn(), payload)
+    change, event_type = (repo.add_follow, TOPIC_FOLLOWED) if following else (repo.remove_follow, TOPIC_UNFOLLOWED)
+
+    def txn(session):
+        if change(uow.db, session, data["topic_id"], data["account_id"]):
+            uow.emit(session, event_type, data["topic_id"], {
+                "topic_id": data["topic_id"], "account_id": data["account_id"],
+                "follower_count": repo.follower_count(uow.db, data["topic_id"], session)})
+        return repo.follower_count(uow.db, data["topic_id"], session)
+    return {"following": following, "follower_count": uow.transaction(txn)}
+
+
+def follow(uow, payload):
+    return _set_follow(uow, payload, True)
+
+
+def unfollow(uow, payload):
+    return _set_follow(uow, payload, False)
+
+
+def follow_info(uow, query):
+    q = load_or_raise(FollowQuery(), query)
+    following = bool(q["account_id"]) and repo.is_following(uow.db, q["topic_id"], q["account_id"])
+    return {"follower_count": repo.follower_count(uow.db, q["topic_id"]), "following": following}
+
+
+def inbox(uow, query):
+    q = load_or_raise(InboxQuery(), query)
+    rows = repo.inbox(uow.db, q["account_id"], q.get("after"), q["limit"])
+    items = rows[:q["limit"]]
+    for item in items:
+        item["title"] = domain.render_title(item["type"], item["params"], q["lang"])
+    return {"items": notification_out.dump(items, many=True), "unread": repo.unread_count(uow.db, q["account_id"]),
+            "next": items[-1]["_id"] if len(rows) > q["limit"] else None}
+
+
+def mark_read(uow, payload):
+    data = load_or_raise(MarkReadIn(), payload)
+
+    def txn(session):
+        changed = repo.mark_read(uow.db, session, data["account_id"], data["notification_id"])
+        if changed is None:
+            raise NotFound("Notification not found.")
+        if changed:
+            uow.emit(session, NOTIFICATION_READ, data["notification_id"], {
+                "notification_id": data["notification_id"], "account_id": data["account_id"]})
+    uow.transaction(txn)
+
+
+def _notify(uow, event, kind, accounts, topic_id, subject_id, params):
+    """Create one notification per recipient, once per event id, with its event in the outbox."""
+    def work(session):
+        at = repo.now()
+        created = repo.insert_notifications(uow.db, session, [
+            {"account_id": account, "type": kind, "topic_id": topic_id, "subject_id": subject_id,
+             "params": params, "read": False, "created_at": at, "cause": event["id"]}
+            for account in accounts(session)])
+        for notification in created:
+            uow.emit(session, NOTIFICATION_CREATED, notification["_id"], {
+                "notification_id": notification["_id"], "account_id": notification["account_id"],
+                "type": kind, "topic_id": topic_id, "subject_id": subject_id})
+    uow.apply_once(event["id"], work)
+
+
+def _followers_but(uow, topic_id, actor_id):
+    return lambda session: domain.recipients(repo.followers(uow.db, topic_id, session), actor_id)
+
+
+def on_statement_published(uow, event):
+    d = load_or_raise(StatementPublishedData(), event["data"])
+    _notify(uow, event, domain.STATEMENT_PUBLISHED, _followers_but(uow, d["topic_id"], d["actor_id"]),
+            d["topic_id"], d["statement_id"], {"topic_title": d["topic_title"], "text": d["text"]})
+
+
+def on_phase_changed(uow, event):
+    d = load_or_raise(PhaseChangedData(), event["data"])
+    _notify(uow, event, domain.PHASE_CHANGED, _followers_but(uow, d["topic_id"], d["actor_id"]),
+            d["topic_id"], d["topic_id"], {"topic_title": d["title"], "phase": d["to_phase"]})
+
+
+def on_reaction_posted(uow, event):
+    d = load_or_raise(ReactionPostedData(), event["data"])
+    if not d["official_answer"] or not d["parent_author_id"]:
+        return
+    _notify(uow, event, domain.OFFICIAL_ANSWER, lambda session: domain.recipients([d["parent_author_id"]], d["author_id"]),
+            d["topic_id"], d["reaction_id"], {"topic_title": d["topic_title"]})
+
+
+def on_threshold_reached(uow, event):
+    d = load_or_raise(ThresholdReachedData(), event["data"])
+    _notify(uow, event, domain.THRESHOLD_REACHED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
+            None, d["proposal_id"], {"title": d["title"], "supports": d["supports"]})

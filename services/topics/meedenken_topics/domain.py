@@ -1,0 +1,117 @@
+"""Rules of the participation ladder and who may do what in which phase. Plain functions: no
+broker, no database."""
+from meedenken_kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+
+DRAFT, INFORM, CONSULT, ADVISE, CO_CREATE, CO_DECIDE, DECIDED, CLOSED = (
+    "draft", "inform", "consult", "advise", "co_create", "co_decide", "decided", "closed")
+LADDER = [DRAFT, INFORM, CONSULT, ADVISE, CO_CREATE, CO_DECIDE, DECIDED]
+PHASES = LADDER + [CLOSED]
+PUBLISHED = set(PHASES) - {DRAFT}
+
+# What a citizen may do, by phase (product.md). Officials may post statements and answers in every
+# phase that is not finished.
+CITIZEN_MAY = {
+    "react": {CONSULT, ADVISE, CO_CREATE, CO_DECIDE},
+    "answer_statement": {CONSULT, ADVISE, CO_CREATE, CO_DECIDE},
+    "propose_statement": {CONSULT, ADVISE, CO_CREATE, CO_DECIDE},
+    "propose_solution": {ADVISE, CO_CREATE},
+    "vote": {CO_DECIDE},
+}
+OFFICIAL_MAY_POST = {DRAFT, INFORM, CONSULT, ADVISE, CO_CREATE, CO_DECIDE, DECIDED}
+OFFICIAL_ROLES = {"official", "admin"}
+
+PHASE_LABELS_NL = {
+    DRAFT: "concept", INFORM: "informeren", CONSULT: "raadplegen", ADVISE: "adviseren",
+    CO_CREATE: "coproduceren", CO_DECIDE: "meebeslissen", DECIDED: "besloten", CLOSED: "gesloten",
+}
+
+
+def is_official(actor, org):
+    return bool(actor) and actor.get("roles", {}).get(org) in OFFICIAL_ROLES
+
+
+def require_actor(actor):
+    if not actor:
+        raise Forbidden("Log in to do this.")
+    return actor
+
+
+def require_official(actor, org):
+    require_actor(actor)
+    if not is_official(actor, org):
+        raise Forbidden("Only officials of this organisation may do this.")
+
+
+def check_transition(current, target):
+    """Forward only along the ladder, skipping allowed; ``closed`` from any published phase."""
+    if target not in PHASES or target == DRAFT:
+        raise InvalidInput("Unknown phase.", {"phase": [f"Must be one of: {', '.join(PHASES[1:])}."]})
+    if current == CLOSED:
+        raise Conflict("This topic is closed; its phase can no longer change.")
+    if target == CLOSED:
+        if current == DRAFT:
+            raise Conflict("A draft cannot be closed; publish it first.")
+        return
+    if LADDER.index(target) <= LADDER.index(current):
+        raise Conflict(f"A topic moves forward only: it is in '{current}' and cannot go to '{target}'.")
+
+
+def is_publication(current, target):
+    return current == DRAFT and target in PUBLISHED
+
+
+def visible(topic, actor):
+    """Drafts are seen only by the organisation's officials."""
+    return topic["phase"] in PUBLISHED or is_official(actor, topic["org"])
+
+
+def require_visible(topic, actor):
+    if topic is None or not visible(topic, actor):
+        raise NotFound("Topic not found.")
+    return topic
+
+
+def require_citizen_may(action, topic, actor):
+    require_actor(actor)
+    if topic["phase"] not in CITIZEN_MAY[action]:
+        raise Conflict(
+            f"Not possible while the topic is in phase '{topic['phase']}'.",
+            {"phase": [f"Allowed in: {', '.join(sorted(CITIZEN_MAY[action], key=PHASES.index))}."]},
+        )
+
+
+def new_statement_status(topic, actor):
+    """An official's statement is published at once; a citizen's waits for moderation."""
+    if is_official(actor, topic["org"]):
+        if topic["phase"] not in OFFICIAL_MAY_POST:
+            raise Conflict("This topic is closed.")
+        return "published"
+    require_citizen_may("propose_statement", topic, actor)
+    return "pending"
+
+
+def check_reaction(topic, actor):
+    """Returns whether the reaction is an official answer."""
+    require_actor(actor)
+    if is_official(actor, topic["org"]):
+        if topic["phase"] not in OFFICIAL_MAY_POST - {DRAFT}:
+            raise Conflict("Reactions are not possible in this phase.")
+        return True
+    require_citizen_may("react", topic, actor)
+    return False
+
+
+def check_moderation(statement, topic, actor, decision, reason):
+    require_official(actor, topic["org"])
+    if statement["status"] != "pending":
+        raise Conflict(f"This statement was already moderated ({statement['status']}).")
+    if decision == "reject" and not (reason or "").strip():
+        raise InvalidInput("A rejection needs a reason.", {"reason": ["Required when rejecting."]})
+    return "published" if decision == "approve" else "rejected"
+
+
+def statement_visible(statement, topic, actor):
+    if statement["status"] == "published":
+        return True
+    return is_official(actor, topic["org"]) or (bool(actor) and statement["author_id"] == actor["id"])
+

@@ -1,0 +1,19 @@
+"""The events the topics service publishes on ``topics.events`` (documented in docs/events/).
+A name never changes meaning: an incompatible change is a new ``.vN`` published alongside."""
+ORGANISATION_CREATED = "organisation.created.v1"
+TOPIC_CREATED = "topic.created.v1"
+TOPIC_UPDATED = "topic.updated.v1"
+TOPIC_PUBLISHED = "topic.published.v1"
+TOPIC_PHASE_CHANGED = "topic.phase_changed.v1"
+STATEMENT_ADDED = "statement.added.v1"
+STATEMENT_PUBLISHED = "statement.published.v1"
+STATEMENT_REJECTED = "statement.rejected.v1"
+REACTION_POSTED = "reaction.posted.v1"
+AGENDA_PROPOSAL_SUBMITTED = "agenda_proposal.submitted.v1"
+
+PUBLISHED = [ORGANISATION_CREATED, TOPIC_CREATED, TOPIC_UPDATED, TOPIC_PUBLISHED, TOPIC_PHASE_CHANGED,
+             STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, REACTION_POSTED,
+             AGENDA_PROPOSAL_SUBMITTED]
+
+# consumed
+VOTES_THRESHOLD_REACHED = "agenda_proposal.threshold_reached.v1"

@@ -1,0 +1,144 @@
+"""The only module of the topics service that knows collections, indexes and queries."""
+from datetime import datetime, timezone
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import DuplicateKeyError
+
+BATCH = 500
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def new_id():
+    return str(ObjectId())
+
+
+def ensure_indexes(db):
+    db.topics.create_index([("org", ASCENDING), ("phase", ASCENDING), ("_id", DESCENDING)])
+    db.topics.create_index([("phase", ASCENDING), ("_id", DESCENDING)])
+    db.topics.create_index([("tags", ASCENDING), ("_id", DESCENDING)])
+    db.statements.create_index([("topic_id", ASCENDING), ("_id", ASCENDING)])
+    db.reactions.create_index([("topic_id", ASCENDING), ("parent_id", ASCENDING), ("_id", ASCENDING)])
+    db.agenda_proposals.create_index([("org", ASCENDING), ("_id", DESCENDING)])
+
+
+# organisations ----------------------------------------------------------------------------------
+
+def insert_org(db, session, org):
+    """Returns False when the slug is taken."""
+    try:
+        db.organisations.insert_one(org, session=session)
+        return True
+    except DuplicateKeyError:
+        return False
+
+
+def get_org(db, slug, session=None):
+    return db.organisations.find_one({"_id": slug}, session=session)
+
+
+def list_orgs(db):
+    return list(db.organisations.find({}).sort("_id", ASCENDING).limit(1000))
+
+
+# topics -----------------------------------------------------------------------------------------
+
+def insert(db, session, collection, doc):
+    db[collection].insert_one(doc, session=session)
+    return doc
+
+
+def get_topic(db, topic_id, session=None):
+    return db.topics.find_one({"_id": topic_id}, session=session)
+
+
+def update_topic(db, session, topic_id, changes):
+    db.topics.update_one({"_id": topic_id}, {"$set": changes}, session=session)
+    return get_topic(db, topic_id, session)
+
+
+def record_phase(db, session, topic_id, from_phase, entry):
+    """Compare-and-set on the phase so two officials cannot both move it; False if it moved."""
+    result = db.topics.update_one(
+        {"_id": topic_id, "phase": from_phase},
+        {"$set": {"phase": entry["phase"], "updated_at": entry["at"]}, "$push": {"phase_history": entry}},
+        session=session,
+    )
+    return result.modified_count == 1
+
+
+def bump(db, session, collection, doc_id, field, by=1):
+    db[collection].update_one({"_id": doc_id}, {"$inc": {field: by}}, session=session)
+
+
+def list_topics(db, phases, org=None, tag=None, after=None, limit=20):
+    query = {"phase": {"$in": sorted(phases)}}
+    if org:
+        query["org"] = org
+    if tag:
+        query["tags"] = tag
+    if after:
+        query["_id"] = {"$lt": after}
+    return list(db.topics.find(query, {"body": 0}).sort("_id", DESCENDING).limit(limit + 1))
+
+
+# statements -------------------------------------------------------------------------------------
+
+def get_statement(db, statement_id, session=None):
+    return db.statements.find_one({"_id": statement_id}, session=session)
+
+
+def statements_of(db, topic_id):
+    return list(db.statements.find({"topic_id": topic_id}).sort("_id", ASCENDING).batch_size(BATCH))
+
+
+def set_statement_status(db, session, statement_id, status, moderation):
+    result = db.statements.update_one(
+        {"_id": statement_id, "status": "pending"},
+        {"$set": {"status": status, "moderation": moderation}}, session=session)
+    return result.modified_count == 1
+
+
+# reactions --------------------------------------------------------------------------------------
+
+def get_reaction(db, reaction_id, session=None):
+    return db.reactions.find_one({"_id": reaction_id}, session=session)
+
+
+def reaction_page(db, topic_id, after=None, limit=20, replies_per_thread=3):
+    """Top-level reactions oldest first after the cursor, each with its first replies."""
+    query = {"topic_id": topic_id, "parent_id": None}
+    if after:
+        query["_id"] = {"$gt": after}
+    threads = list(db.reactions.find(query).sort("_id", ASCENDING).limit(limit + 1))
+    more = len(threads) > limit
+    threads = threads[:limit]
+    for thread in threads:
+        if thread.get("reply_count"):
+            thread["replies"] = list(
+                db.reactions.find({"topic_id": topic_id, "parent_id": thread["_id"]})
+                .sort("_id", ASCENDING).limit(replies_per_thread))
+    return threads, (threads[-1]["_id"] if more and threads else None)
+
+
+# agenda proposals -------------------------------------------------------------------------------
+
+def get_proposal(db, proposal_id, session=None):
+    return db.agenda_proposals.find_one({"_id": proposal_id}, session=session)
+
+
+def list_proposals(db, org, after=None, limit=20):
+    query = {"org": org}
+    if after:
+        query["_id"] = {"$lt": after}
+    return list(db.agenda_proposals.find(query).sort("_id", DESCENDING).limit(limit + 1))
+
+
+def mark_threshold_reached(db, session, proposal_id, at):
+    result = db.agenda_proposals.update_one(
+        {"_id": proposal_id, "status": "open"},
+        {"$set": {"status": "threshold_reached", "threshold_reached_at": at}}, session=session)
+    return result.modified_count == 1

@@ -1,0 +1,170 @@
+"""marshmallow schemas at the topics service's RPC boundary: payloads in, resources out, event data."""
+import re
+
+from marshmallow import Schema, fields, validate
+
+from .domain import PHASES
+
+ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
+SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", error="Lowercase letters, digits and hyphens.")
+TAG = fields.String(validate=[validate.Length(min=1, max=40), validate.Regexp(r"^[\w-]+( [\w-]+)*$")])
+
+
+def text(max_length, min_length=1, **kwargs):
+    return fields.String(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+
+class ActorSchema(Schema):
+    """Who acts, as the gateway vouches for it: the account id, its display name, roles per org."""
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = text(100, required=True)
+    roles = fields.Dict(keys=fields.String(validate=SLUG), values=fields.String(
+        validate=validate.OneOf(["citizen", "official", "admin"])), load_default=dict)
+
+
+class OrganisationIn(Schema):
+    slug = fields.String(required=True, validate=SLUG)
+    name = text(120, required=True)
+    kind = fields.String(load_default="municipality",
+                         validate=validate.OneOf(["municipality", "province", "water_board"]))
+    support_threshold = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1_000_000))
+
+
+class OrganisationOut(Schema):
+    slug = fields.String(attribute="_id")
+    name = fields.String()
+    kind = fields.String()
+    support_threshold = fields.Integer()
+    created_at = fields.DateTime()
+
+
+class TopicIn(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    title = text(160, required=True)
+    summary = text(500, required=True)
+    body = text(20_000, load_default="", min_length=0)
+    tags = fields.List(TAG, load_default=list, validate=validate.Length(max=10))
+
+
+class TopicPatch(Schema):
+    title = text(160)
+    summary = text(500)
+    body = text(20_000, min_length=0)
+    tags = fields.List(TAG, validate=validate.Length(max=10))
+
+
+class PhaseChangeIn(Schema):
+    phase = fields.String(required=True, validate=validate.OneOf(PHASES))
+    note = text(2_000, load_default="", min_length=0)
+
+
+class TopicQuery(Schema):
+    org = fields.String(validate=SLUG)
+    phase = fields.String(validate=validate.OneOf(PHASES))
+    tag = fields.String(validate=validate.Length(min=1, max=40))
+    after = fields.String(validate=ID)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class PhaseEntry(Schema):
+    phase = fields.String()
+    at = fields.DateTime()
+    by = fields.String()
+    note = fields.String()
+
+
+class TopicOut(Schema):
+    id = fields.String(attribute="_id")
+    org = fields.String()
+    title = fields.String()
+    summary = fields.String()
+    body = fields.String()
+    tags = fields.List(fields.String())
+    phase = fields.String()
+    phase_history = fields.List(fields.Nested(PhaseEntry))
+    author_id = fields.String()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    statement_count = fields.Integer(dump_default=0)
+    reaction_count = fields.Integer(dump_default=0)
+
+
+class StatementIn(Schema):
+    text = text(500, required=True, min_length=3)
+
+
+class ModerationIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "reject"]))
+    reason = text(2_000, load_default="", min_length=0)
+
+
+class StatementOut(Schema):
+    id = fields.String(attribute="_id")
+    topic_id = fields.String()
+    text = fields.String()
+    status = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    created_at = fields.DateTime()
+    moderation = fields.Dict()
+
+
+class ReactionIn(Schema):
+    body = text(5_000, required=True)
+    parent_id = fields.String(validate=ID, load_default=None, allow_none=True)
+
+
+class ReactionQuery(Schema):
+    after = fields.String(validate=ID)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ReactionOut(Schema):
+    id = fields.String(attribute="_id")
+    topic_id = fields.String()
+    parent_id = fields.String(allow_none=True)
+    body = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    official_answer = fields.Boolean()
+    reply_count = fields.Integer(dump_default=0)
+    created_at = fields.DateTime()
+
+
+class ReactionThreadOut(ReactionOut):
+    replies = fields.List(fields.Nested(ReactionOut), dump_default=list)
+
+
+class AgendaProposalIn(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    title = text(160, required=True, min_length=3)
+    motivation = text(5_000, required=True, min_length=10)
+
+
+class AgendaProposalOut(Schema):
+    id = fields.String(attribute="_id")
+    org = fields.String()
+    title = fields.String()
+    motivation = fields.String()
+    status = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    support_threshold = fields.Integer()
+    created_at = fields.DateTime()
+    threshold_reached_at = fields.DateTime(allow_none=True)
+
+
+class ProposalQuery(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    after = fields.String(validate=ID)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ThresholdReachedData(Schema):
+    """Data of votes' ``agenda_proposal.threshold_reached.v1`` as this service reads it."""
+    class Meta:
+        unknown = "exclude"
+
+    proposal_id = fields.String(required=True, validate=ID)
+    supports = fields.Integer(required=True)

@@ -1,0 +1,84 @@
+"""nameko entry points of the topics service: a line or two each, the work is in usecases.py."""
+from meedenken_kit.entrypoints import event_handler, rpc
+from meedenken_kit.store import Store
+
+from . import usecases
+from .events import VOTES_THRESHOLD_REACHED
+from .repository import ensure_indexes
+
+
+class TopicsService:
+    name = "topics"
+    store = Store(ensure_indexes)
+
+    @rpc
+    def create_org(self, payload):
+        return usecases.create_org(self.store, payload)
+
+    @rpc
+    def get_org(self, slug):
+        return usecases.get_org(self.store, slug)
+
+    @rpc
+    def list_orgs(self):
+        return usecases.list_orgs(self.store)
+
+    @rpc
+    def create_topic(self, actor, payload):
+        return usecases.create_topic(self.store, actor, payload)
+
+    @rpc
+    def update_topic(self, actor, topic_id, payload):
+        return usecases.update_topic(self.store, actor, topic_id, payload)
+
+    @rpc
+    def change_phase(self, actor, topic_id, payload):
+        return usecases.change_phase(self.store, actor, topic_id, payload)
+
+    @rpc
+    def get_topic(self, actor, topic_id):
+        return usecases.get_topic(self.store, actor, topic_id)
+
+    @rpc
+    def list_topics(self, actor, query):
+        return usecases.list_topics(self.store, actor, query)
+
+    @rpc
+    def add_statement(self, actor, topic_id, payload):
+        return usecases.add_statement(self.store, actor, topic_id, payload)
+
+    @rpc
+    def get_statement(self, actor, statement_id):
+        return usecases.get_statement(self.store, actor, statement_id)
+
+    @rpc
+    def check_may_answer(self, actor, statement_id):
+        return usecases.check_may_answer(self.store, actor, statement_id)
+
+    @rpc
+    def moderate_statement(self, actor, statement_id, payload):
+        return usecases.moderate_statement(self.store, actor, statement_id, payload)
+
+    @rpc
+    def post_reaction(self, actor, topic_id, payload):
+        return usecases.post_reaction(self.store, actor, topic_id, payload)
+
+    @rpc
+    def list_reactions(self, actor, topic_id, query):
+        return usecases.list_reactions(self.store, actor, topic_id, query)
+
+    @rpc
+    def submit_agenda_proposal(self, actor, payload):
+        return usecases.submit_agenda_proposal(self.store, actor, payload)
+
+    @rpc
+    def get_agenda_proposal(self, proposal_id):
+        return usecases.get_agenda_proposal(self.store, proposal_id)
+
+    @rpc
+    def list_agenda_proposals(self, query):
+        return usecases.list_agenda_proposals(self.store, query)
+
+    @event_handler("votes", VOTES_THRESHOLD_REACHED)
+    def on_threshold_reached(self, event):
+        usecases.on_threshold_reached(self.store, event)

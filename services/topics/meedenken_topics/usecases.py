@@ -1,0 +1,299 @@
+"""What the topics service does, one function per act: load, apply the domain rules, write and
+record the event in one transaction. Entry points in service.py only call these."""
+from meedenken_kit.errors import Conflict, NotFound, load_or_raise
+
+from . import domain, repository as repo
+from .events import (AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_POSTED, STATEMENT_ADDED,
+                     STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED, TOPIC_PHASE_CHANGED,
+                     TOPIC_PUBLISHED, TOPIC_UPDATED)
+from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, ModerationIn, OrganisationIn,
+                      OrganisationOut, PhaseChangeIn, ProposalQuery, ReactionIn, ReactionOut, ReactionQuery,
+                      ReactionThreadOut, StatementIn, StatementOut, TopicIn, TopicOut, TopicPatch, TopicQuery,
+                      ThresholdReachedData, ID_PATTERN)
+
+_actor = ActorSchema()
+org_out, topic_out, statement_out = OrganisationOut(), TopicOut(), StatementOut()
+reaction_out, thread_out, proposal_out = ReactionOut(), ReactionThreadOut(many=True), AgendaProposalOut()
+
+
+def actor_of(payload):
+    return None if payload is None else load_or_raise(_actor, payload)
+
+
+def _valid_id(value, what):
+    """Ids are checked before any query: anything but a 24-hex string is simply not found."""
+    if not isinstance(value, str) or not ID_PATTERN.match(value):
+        raise NotFound(f"{what} not found.")
+    return value
+
+
+# organisations ----------------------------------------------------------------------------------
+
+def create_org(uow, payload):
+    data = load_or_raise(OrganisationIn(), payload)
+    org = {"_id": data.pop("slug"), **data, "created_at": repo.now()}
+
+    def txn(session):
+        if not repo.insert_org(uow.db, session, org):
+            raise Conflict(f"An organisation with slug '{org['_id']}' already exists.")
+        uow.emit(session, ORGANISATION_CREATED, org["_id"], {"slug": org["_id"], "name": org["name"],
+                 "kind": org["kind"], "support_threshold": org["support_threshold"]})
+    uow.transaction(txn)
+    return org_out.dump(org)
+
+
+def get_org(uow, slug):
+    org = repo.get_org(uow.db, slug) if isinstance(slug, str) else None
+    if org is None:
+        raise NotFound("Organisation not found.")
+    return org_out.dump(org)
+
+
+def list_orgs(uow):
+    return org_out.dump(repo.list_orgs(uow.db), many=True)
+
+
+# topics -----------------------------------------------------------------------------------------
+
+def _topic(uow, topic_id, actor, session=None):
+    topic = repo.get_topic(uow.db, _valid_id(topic_id, "Topic"), session)
+    return domain.require_visible(topic, actor)
+
+
+def create_topic(uow, actor, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(TopicIn(), payload)
+    get_org(uow, data["org"])
+    domain.require_official(actor, data["org"])
+    at = repo.now()
+    topic = {"_id": repo.new_id(), **data, "phase": domain.DRAFT, "author_id": actor["id"], "created_at": at,
+             "updated_at": at, "statement_count": 0, "reaction_count": 0,
+             "phase_history": [{"phase": domain.DRAFT, "at": at, "by": actor["id"], "note": ""}]}
+
+    def txn(session):
+        repo.insert(uow.db, session, "topics", topic)
+        uow.emit(session, TOPIC_CREATED, topic["_id"], {"topic_id": topic["_id"], "org": topic["org"],
+                 "title": topic["title"], "author_id": actor["id"]})
+    uow.transaction(txn)
+    return topic_out.dump(topic)
+
+
+def update_topic(uow, actor, topic_id, payload):
+    actor = actor_of(actor)
+    changes = load_or_raise(TopicPatch(), payload)
+    topic = _topic(uow, topic_id, actor)
+    domain.require_official(actor, topic["org"])
+    if topic["phase"] == domain.CLOSED:
+        raise Conflict("A closed topic can no longer be edited.")
+    if not changes:
+        return topic_out.dump(topic)
+    changes["updated_at"] = repo.now()
+
+    def txn(session):
+        updated = repo.update_topic(uow.db, session, topic["_id"], changes)
+        uow.emit(session, TOPIC_UPDATED, topic["_id"], {"topic_id": topic["_id"], "org": topic["org"],
+                 "title": updated["title"], "changed": sorted(set(changes) - {"updated_at"}),
+                 "actor_id": actor["id"]})
+        return updated
+    return topic_out.dump(uow.transaction(txn))
+
+
+def change_phase(uow, actor, topic_id, payload):
+    actor = actor_of(actor)
+    data = load_or_raise(PhaseChangeIn(), payload)
+    topic = _topic(uow, topic_id, actor)
+    domain.require_official(actor, topic["org"])
+    current, target = topic["phase"], data["phase"]
+    domain.check_transition(current, target)
+    entry = {"phase": target, "at": repo.now(), "by": actor["id"], "note": data["note"]}
+
+    def txn(session):
+        if not repo.record_phase(uow.db, session, topic["_id"], current, entry):
+            raise Conflict("The topic's phase was changed meanwhile; reload and try again.")
+        common = {"topic_id": topic["_id"], "org": topic["org"], "title": topic["title"], "actor_id": actor["id"]}
+        if domain.is_publication(current, target):
+            uow.emit(session, TOPIC_PUBLISHED, topic["_id"], {**common, "summary": topic["summary"],
+                     "phase": target})
+        uow.emit(session, TOPIC_PHASE_CHANGED, topic["_id"], {**common, "from_phase": current,
+                 "to_phase": target, "note": data["note"]})
+        return repo.get_topic(uow.db, topic["_id"], session)
+    return topic_out.dump(uow.transaction(txn))
+
+
+def get_topic(uow, actor, topic_id):
+    """The topic with the statements this actor may see."""
+    actor = actor_of(actor)
+    topic = _topic(uow, topic_id, actor)
+    result = topic_out.dump(topic)
+    result["statements"] = statement_out.dump(
+        [s for s in repo.statements_of(uow.db, topic["_id"]) if domain.statement_visible(s, topic, actor)],
+        many=True)
+    result["phase_label_nl"] = domain.PHASE_LABELS_NL[topic["phase"]]
+    return result
+
+
+def list_topics(uow, actor, query):
+    actor = actor_of(actor)
+    q = load_or_raise(TopicQuery(), query or {})
+    phases = {q["phase"]} if "phase" in q else domain.PUBLISHED
+    if phases == {domain.DRAFT} and not (q.get("org") and domain.is_official(actor, q["org"])):
+        phases = set()
+    rows = repo.list_topics(uow.db, phases, q.get("org"), q.get("tag"), q.get("after"), q["limit"]) if phases else []
+    items = rows[:q["limit"]]
+    return {"items": topic_out.dump(items, many=True),
+            "next": items[-1]["_id"] if len(rows) > q["limit"] else None}
+
+
+# statements -------------------------------------------------------------------------------------
+
+def add_statement(uow, actor, topic_id, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(StatementIn(), payload)
+    topic = _topic(uow, topic_id, actor)
+    status = domain.new_statement_status(topic, actor)
+    statement = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"], "text": data["text"],
+                 "status": status, "author_id": actor["id"], "author_name": actor["name"],
+                 "created_at": repo.now()}
+
+    def txn(session):
+        repo.insert(uow.db, session, "statements", statement)
+        uow.emit(session, STATEMENT_ADDED, statement["_id"], _statement_event(statement, topic, actor))
+        if status == "published":
+            repo.bump(uow.db, session, "topics", topic["_id"], "statement_count")
+            uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], _statement_event(statement, topic, actor))
+    uow.transaction(txn)
+    return statement_out.dump(statement)
+
+
+def _statement_event(statement, topic, actor):
+    return {"statement_id": statement["_id"], "topic_id": topic["_id"], "org": topic["org"],
+            "topic_title": topic["title"], "text": statement["text"], "status": statement["status"],
+            "author_id": statement["author_id"], "actor_id": actor["id"]}
+
+
+def get_statement(uow, actor, statement_id):
+    """The statement with the topic's id, org and phase (the gateway checks answers with it)."""
+    actor = actor_of(actor)
+    statement = repo.get_statement(uow.db, _valid_id(statement_id, "Statement"))
+    topic = repo.get_topic(uow.db, statement["topic_id"]) if statement else None
+    if topic is None or not domain.visible(topic, actor) or not domain.statement_visible(statement, topic, actor):
+        raise NotFound("Statement not found.")
+    result = statement_out.dump(statement)
+    result["topic"] = {"id": topic["_id"], "org": topic["org"], "phase": topic["phase"], "title": topic["title"]}
+    return result
+
+
+def check_may_answer(uow, actor, statement_id):
+    """Raise unless this actor may answer the statement now; returns the statement."""
+    statement = get_statement(uow, actor, statement_id)
+    domain.require_citizen_may("answer_statement", {"phase": statement["topic"]["phase"]}, actor_of(actor))
+    if statement["status"] != "published":
+        raise Conflict("This statement is not published.")
+    return statement
+
+
+def moderate_statement(uow, actor, statement_id, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(ModerationIn(), payload)
+    statement = repo.get_statement(uow.db, _valid_id(statement_id, "Statement"))
+    topic = repo.get_topic(uow.db, statement["topic_id"]) if statement else None
+    if topic is None or not domain.statement_visible(statement, topic, actor):
+        raise NotFound("Statement not found.")
+    status = domain.check_moderation(statement, topic, actor, data["decision"], data["reason"])
+    moderation = {"decision": data["decision"], "reason": data["reason"], "by": actor["id"], "at": repo.now()}
+
+    def txn(session):
+        if not repo.set_statement_status(uow.db, session, statement["_id"], status, moderation):
+            raise Conflict("This statement was moderated meanwhile.")
+        moderated = {**statement, "status": status}
+        event = _statement_event(moderated, topic, actor)
+        if status == "published":
+            repo.bump(uow.db, session, "topics", topic["_id"], "statement_count")
+            uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], event)
+        else:
+            uow.emit(session, STATEMENT_REJECTED, statement["_id"], {**event, "reason": data["reason"]})
+        return repo.get_statement(uow.db, statement["_id"], session)
+    return statement_out.dump(uow.transaction(txn))
+
+
+# reactions --------------------------------------------------------------------------------------
+
+def post_reaction(uow, actor, topic_id, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(ReactionIn(), payload)
+    topic = _topic(uow, topic_id, actor)
+    official_answer = domain.check_reaction(topic, actor)
+    parent = None
+    if data["parent_id"]:
+        parent = repo.get_reaction(uow.db, data["parent_id"])
+        if parent is None or parent["topic_id"] != topic["_id"]:
+            raise NotFound("The reaction you reply to does not exist on this topic.")
+        if parent["parent_id"]:
+            parent = repo.get_reaction(uow.db, parent["parent_id"])  # threads are one level deep
+    reaction = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"],
+                "parent_id": parent["_id"] if parent else None, "body": data["body"], "author_id": actor["id"],
+                "author_name": actor["name"], "official_answer": official_answer, "reply_count": 0,
+                "created_at": repo.now()}
+
+    def txn(session):
+        repo.insert(uow.db, session, "reactions", reaction)
+        repo.bump(uow.db, session, "topics", topic["_id"], "reaction_count")
+        if parent:
+            repo.bump(uow.db, session, "reactions", parent["_id"], "reply_count")
+        uow.emit(session, REACTION_POSTED, reaction["_id"], {
+            "reaction_id": reaction["_id"], "topic_id": topic["_id"], "org": topic["org"],
+            "topic_title": topic["title"], "parent_id": reaction["parent_id"],
+            "parent_author_id": parent["author_id"] if parent else None, "author_id": actor["id"],
+            "official_answer": official_answer})
+    uow.transaction(txn)
+    return reaction_out.dump(reaction)
+
+
+def list_reactions(uow, actor, topic_id, query):
+    actor = actor_of(actor)
+    q = load_or_raise(ReactionQuery(), query or {})
+    topic = _topic(uow, topic_id, actor)
+    threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"])
+    return {"items": thread_out.dump(threads), "next": next_cursor}
+
+
+# agenda proposals -------------------------------------------------------------------------------
+
+def submit_agenda_proposal(uow, actor, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(AgendaProposalIn(), payload)
+    org = repo.get_org(uow.db, data["org"])
+    if org is None:
+        raise NotFound("Organisation not found.")
+    proposal = {"_id": repo.new_id(), **data, "status": "open", "author_id": actor["id"],
+                "author_name": actor["name"], "support_threshold": org["support_threshold"],
+                "created_at": repo.now(), "threshold_reached_at": None}
+
+    def txn(session):
+        repo.insert(uow.db, session, "agenda_proposals", proposal)
+        uow.emit(session, AGENDA_PROPOSAL_SUBMITTED, proposal["_id"], {
+            "proposal_id": proposal["_id"], "org": proposal["org"], "title": proposal["title"],
+            "author_id": actor["id"], "support_threshold": proposal["support_threshold"]})
+    uow.transaction(txn)
+    return proposal_out.dump(proposal)
+
+
+def get_agenda_proposal(uow, proposal_id):
+    proposal = repo.get_proposal(uow.db, _valid_id(proposal_id, "Agenda proposal"))
+    if proposal is None:
+        raise NotFound("Agenda proposal not found.")
+    return proposal_out.dump(proposal)
+
+
+def list_agenda_proposals(uow, query):
+    q = load_or_raise(ProposalQuery(), query or {})
+    rows = repo.list_proposals(uow.db, q["org"], q.get("after"), q["limit"])
+    items = rows[:q["limit"]]
+    return {"items": proposal_out.dump(items, many=True),
+            "next": items[-1]["_id"] if len(rows) > q["limit"] else None}
+
+
+def on_threshold_reached(uow, event):
+    data = load_or_raise(ThresholdReachedData(), event["data"])
+    uow.apply_once(event["id"], lambda session: repo.mark_threshold_reached(
+        uow.db, session, data["proposal_id"], repo.now()))

@@ -1,0 +1,6 @@
+"""Events the votes service publishes on ``votes.events`` (documented in docs/events/)."""
+STATEMENT_RESPONSE_RECORDED = "statement.response.recorded.v1"
+SUPPORT_RECORDED = "support.recorded.v1"
+THRESHOLD_REACHED = "agenda_proposal.threshold_reached.v1"
+
+PUBLISHED = [STATEMENT_RESPONSE_RECORDED, SUPPORT_RECORDED, THRESHOLD_REACHED]

@@ -1,0 +1,92 @@
+"""The only module of the votes service that knows collections, indexes and queries."""
+from datetime import datetime, timezone
+
+from pymongo import ASCENDING
+
+BATCH = 500
+
+
+def now():
+    return datetime.now(timezone.utc)
+
+
+def ensure_indexes(db):
+    db.responses.create_index([("topic_id", ASCENDING), ("account_id", ASCENDING)])
+    db.tallies.create_index("topic_id")
+    db.supports.create_index([("account_id", ASCENDING), ("proposal_id", ASCENDING)])
+
+
+def response_key(statement_id, account_id):
+    return f"{statement_id}:{account_id}"
+
+
+def get_response(db, statement_id, account_id, session=None):
+    return db.responses.find_one({"_id": response_key(statement_id, account_id)}, session=session)
+
+
+def save_response(db, session, response, tally_increments):
+    at = now()
+    db.responses.update_one(
+        {"_id": response_key(response["statement_id"], response["account_id"])},
+        {"$set": {**response, "updated_at": at}, "$setOnInsert": {"created_at": at}},
+        upsert=True, session=session)
+    db.tallies.update_one(
+        {"_id": response["statement_id"]},
+        {"$inc": tally_increments, "$setOnInsert": {"topic_id": response["topic_id"]}},
+        upsert=True, session=session)
+    return db.tallies.find_one({"_id": response["statement_id"]}, session=session)
+
+
+def get_tally(db, statement_id, session=None):
+    return db.tallies.find_one({"_id": statement_id}, session=session)
+
+
+def tallies_of_topic(db, topic_id):
+    return list(db.tallies.find({"topic_id": topic_id}).batch_size(BATCH))
+
+
+def responses_of(db, topic_id, account_id):
+    return list(db.responses.find({"topic_id": topic_id, "account_id": account_id},
+                                  {"statement_id": 1, "choice": 1}).batch_size(BATCH))
+
+
+def support_key(proposal_id, account_id):
+    return f"{proposal_id}:{account_id}"
+
+
+def has_supported(db, proposal_id, account_id, session=None):
+    return db.supports.find_one({"_id": support_key(proposal_id, account_id)}, {"_id": 1}, session=session) is not None
+
+
+def add_support(db, session, support):
+    """Insert the support and count it; returns the proposal's counter document."""
+    db.supports.insert_one({"_id": support_key(support["proposal_id"], support["account_id"]),
+                            "proposal_id": support["proposal_id"], "account_id": support["account_id"],
+                            "at": now()}, session=session)
+    db.proposals.update_one(
+        {"_id": support["proposal_id"]},
+        {"$inc": {"supports": 1},
+         "$setOnInsert": {"org": support["org"], "threshold": support["support_threshold"],
+                          "author_id": support["author_id"], "title": support["title"],
+                          "reached": False}},
+        upsert=True, session=session)
+    return get_proposal(db, support["proposal_id"], session)
+
+
+def get_proposal(db, proposal_id, session=None):
+    return db.proposals.find_one({"_id": proposal_id}, session=session)
+
+
+def mark_reached(db, session, proposal_id):
+    result = db.proposals.update_one({"_id": proposal_id, "reached": False},
+                                     {"$set": {"reached": True, "reached_at": now()}}, session=session)
+    return result.modified_count == 1
+
+
+def proposals(db, proposal_ids):
+    return {p["_id"]: p for p in db.proposals.find({"_id": {"$in": proposal_ids}})}
+
+
+def supported_among(db, proposal_ids, account_id):
+    keys = [support_key(pid, account_id) for pid in proposal_ids]
+    return {s["proposal_id"] for s in db.supports.find({"_id": {"$in": keys}}, {"proposal_id": 1})}

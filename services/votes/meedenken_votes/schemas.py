@@ -1,0 +1,37 @@
+"""marshmallow schemas at the votes service's RPC boundary."""
+import re
+
+from marshmallow import Schema, fields, validate
+
+from .domain import CHOICES
+
+ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
+ACCOUNT = fields.String(required=True, validate=validate.Length(min=1, max=64))
+SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+class ResponseIn(Schema):
+    account_id = ACCOUNT
+    statement_id = fields.String(required=True, validate=ID)
+    topic_id = fields.String(required=True, validate=ID)
+    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+
+
+class TopicVotesQuery(Schema):
+    topic_id = fields.String(required=True, validate=ID)
+    account_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
+class SupportIn(Schema):
+    account_id = ACCOUNT
+    proposal_id = fields.String(required=True, validate=ID)
+    org = fields.String(required=True, validate=SLUG)
+    support_threshold = fields.Integer(required=True, validate=validate.Range(min=1))
+    author_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=160))
+
+
+class SupportsQuery(Schema):
+    proposal_ids = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(max=100))
+    account_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
