@@ -3,7 +3,6 @@ from datetime import datetime, timezone
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import DuplicateKeyError
 
 BATCH = 500
 
@@ -24,12 +23,11 @@ def follow_key(topic_id, account_id):
 
 
 def add_follow(db, session, topic_id, account_id):
-    """False when already following."""
-    try:
-        db.follows.insert_one({"_id": follow_key(topic_id, account_id), "topic_id": topic_id,
-                               "account_id": account_id, "at": now()}, session=session)
-    except DuplicateKeyError:
+    """False when already following. (Checked first: a failed insert would abort the transaction.)"""
+    if is_following(db, topic_id, account_id, session):
         return False
+    db.follows.insert_one({"_id": follow_key(topic_id, account_id), "topic_id": topic_id,
+                           "account_id": account_id, "at": now()}, session=session)
     db.follow_counts.update_one({"_id": topic_id}, {"$inc": {"followers": 1}}, upsert=True, session=session)
     return True
 

@@ -1,0 +1,172 @@
+"""The core journey of the foundation, run once per session against the real platform: an official
+publishes a topic and leads it up the ladder; two citizens follow, answer, react; the official
+answers; an agenda proposal reaches its threshold. Each step asserts what it must; the tests read
+the recorded outcome (and the events it caused)."""
+import uuid
+from dataclasses import dataclass, field
+
+from conftest import eventually
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Journey:
+    org: str
+    tokens: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)
+    accounts: dict = field(default_factory=dict)
+    answers: dict = field(default_factory=dict)
+
+
+def register_and_login(api, name, email):
+    created = api.post("/api/v1/auth/register", {"email": email, "password": PASSWORD, "display_name": name})
+    assert created.status_code == 201, created.text
+    assert "password" not in created.text and "hash" not in created.text
+    login = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    return created.json(), login.json()["token"]
+
+
+def inbox(api, token):
+    answer = api.get("/api/v1/me/notifications", token=token)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["items"]
+
+
+def run_journey(api, cli):
+    run = uuid.uuid4().hex[:6]
+    j = Journey(org=f"gemeente-{run}")
+    out = cli("create-org", j.org, "Gemeente Proefdorp", "--support-threshold", "2")
+    assert out.returncode == 0, out.stderr
+    official_email = f"ambtenaar-{run}@example.nl"
+    out = cli("create-user", "--org", j.org, "--email", official_email, "--password", PASSWORD, "--role", "official")
+    assert out.returncode == 0, out.stderr
+    login = api.post("/api/v1/auth/login", {"email": official_email, "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    j.tokens["official"] = official = login.json()["token"]
+    for name in ("alice", "bob", "carol"):
+        account, j.tokens[name] = register_and_login(api, name.title(), f"{name}-{run}@example.nl")
+        j.accounts[name] = account
+    alice, bob, carol = (j.tokens[n] for n in ("alice", "bob", "carol"))
+    me = api.get("/api/v1/me", token=official).json()
+    j.accounts["official"] = me
+    assert me["roles"] == {j.org: "official"}
+
+    # an official creates a topic; it is a draft nobody else sees
+    topic = api.post("/api/v1/topics", {"org": j.org, "title": "Een nieuw park aan de Vliet",
+                                        "summary": "Hoe moet het park eruitzien?", "body": "Lange uitleg.",
+                                        "tags": ["groen", "park"]}, token=official)
+    assert topic.status_code == 201, topic.text
+    topic = topic.json()
+    j.ids["topic"] = topic_id = topic["id"]
+    assert topic["phase"] == "draft" and isinstance(topic_id, str)
+    assert api.get(f"/api/v1/topics/{topic_id}").status_code == 404
+    assert api.post("/api/v1/topics", {"org": j.org, "title": "x", "summary": "y"}, token=alice).status_code == 403
+
+    # published (inform): readable, but no reactions yet
+    moved = api.post(f"/api/v1/topics/{topic_id}/phase", {"phase": "inform", "note": "We beginnen"}, token=official)
+    assert moved.status_code == 200, moved.text
+    assert api.get(f"/api/v1/topics/{topic_id}").json()["phase"] == "inform"
+    early = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Te vroeg?"}, token=alice)
+    assert early.status_code == 409, early.text
+    listed = api.get(f"/api/v1/topics?org={j.org}").json()
+    assert [t["id"] for t in listed["items"]] == [topic_id]
+
+    # citizens (and the official) follow
+    for token in (alice, bob, official):
+        assert api.post(f"/api/v1/topics/{topic_id}/follow", token=token).status_code == 204
+    assert api.post(f"/api/v1/topics/{topic_id}/follow", token=bob).status_code == 204  # idempotent
+    page = api.get(f"/api/v1/topics/{topic_id}", token=alice).json()
+    assert page["following"] is True and page["follower_count"] == 3
+
+    # consult: statements by the official (published) and by a citizen (moderated)
+    moved = api.post(f"/api/v1/topics/{topic_id}/phase", {"phase": "consult", "note": "Uw mening telt"},
+                     token=official)
+    assert moved.status_code == 200 and moved.json()["phase"] == "consult"
+    assert [h["phase"] for h in moved.json()["phase_history"]] == ["draft", "inform", "consult"]
+    assert moved.json()["phase_history"][-1]["note"] == "Uw mening telt"
+    back = api.post(f"/api/v1/topics/{topic_id}/phase", {"phase": "inform"}, token=official)
+    assert back.status_code == 409
+    statement = api.post(f"/api/v1/topics/{topic_id}/statements", {"text": "Het park moet autovrij zijn."},
+                         token=official)
+    assert statement.status_code == 201 and statement.json()["status"] == "published", statement.text
+    j.ids["statement"] = statement_id = statement.json()["id"]
+    proposal = api.post(f"/api/v1/topics/{topic_id}/statements", {"text": "Er moet een speeltuin komen."},
+                        token=alice)
+    assert proposal.status_code == 201 and proposal.json()["status"] == "pending"
+    j.ids["citizen_statement"] = citizen_statement = proposal.json()["id"]
+    assert citizen_statement not in [s["id"] for s in api.get(f"/api/v1/topics/{topic_id}", token=bob).json()["statements"]]
+    assert api.post(f"/api/v1/statements/{citizen_statement}/moderation", {"decision": "approve"},
+                    token=bob).status_code in (403, 404)
+    approved = api.post(f"/api/v1/statements/{citizen_statement}/moderation", {"decision": "approve"},
+                        token=official)
+    assert approved.status_code == 200 and approved.json()["status"] == "published", approved.text
+    assert api.post(f"/api/v1/statements/{citizen_statement}/moderation", {"decision": "approve"},
+                    token=official).status_code == 409
+
+    # answers: one per citizen per statement, changeable, idempotent
+    def answer(token, choice, sid=statement_id):
+        result = api.put(f"/api/v1/statements/{sid}/response", {"choice": choice}, token=token)
+        assert result.status_code == 200, result.text
+        return result.json()
+
+    answer(alice, "agree")
+    answer(bob, "disagree")
+    changed = answer(alice, "disagree")
+    again = answer(alice, "disagree")
+    assert changed["tally"] == again["tally"] == {"agree": 0, "disagree": 2, "pass": 0}
+    answer(carol, "pass", citizen_statement)
+    page = api.get(f"/api/v1/topics/{topic_id}", token=alice).json()
+    by_id = {s["id"]: s for s in page["statements"]}
+    assert by_id[statement_id]["tally"] == {"agree": 0, "disagree": 2, "pass": 0}
+    assert by_id[statement_id]["my_response"] == "disagree"
+    assert by_id[citizen_statement]["my_response"] is None
+    assert by_id[citizen_statement]["tally"] == {"agree": 0, "disagree": 0, "pass": 1}
+    assert page["missing"] == []
+    anonymous = api.get(f"/api/v1/topics/{topic_id}").json()
+    assert anonymous["following"] is False and all(s["my_response"] is None for s in anonymous["statements"])
+    j.answers["page"] = page
+
+    # reactions, a reply, and an official answer to alice
+    reaction = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Komen er ook bankjes?"}, token=alice)
+    assert reaction.status_code == 201 and reaction.json()["official_answer"] is False, reaction.text
+    j.ids["reaction"] = reaction_id = reaction.json()["id"]
+    reply = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Goed idee!", "parent_id": reaction_id},
+                     token=bob)
+    assert reply.status_code == 201
+    official_answer = api.post(f"/api/v1/topics/{topic_id}/reactions",
+                               {"body": "Ja, langs het water komen tien bankjes.", "parent_id": reaction_id},
+                               token=official)
+    assert official_answer.status_code == 201 and official_answer.json()["official_answer"] is True
+    j.ids["official_answer"] = official_answer.json()["id"]
+    threads = api.get(f"/api/v1/topics/{topic_id}/reactions").json()
+    assert [t["id"] for t in threads["items"]] == [reaction_id]
+    assert [r["official_answer"] for r in threads["items"][0]["replies"]] == [False, True]
+    assert threads["items"][0]["reply_count"] == 2
+
+    # an agenda proposal reaches its threshold (2) exactly once
+    submitted = api.post("/api/v1/agenda-proposals", {"org": j.org, "title": "Meer bomen in de Dorpsstraat",
+                                                      "motivation": "Het is er 's zomers veel te heet."}, token=alice)
+    assert submitted.status_code == 201, submitted.text
+    j.ids["proposal"] = proposal_id = submitted.json()["id"]
+    first = api.post(f"/api/v1/agenda-proposals/{proposal_id}/support", token=bob)
+    assert first.status_code == 200 and first.json()["supports"] == 1 and not first.json()["threshold_reached"]
+    second = api.post(f"/api/v1/agenda-proposals/{proposal_id}/support", token=carol)
+    assert second.json()["supports"] == 2 and second.json()["threshold_reached"] is True
+    repeat = api.post(f"/api/v1/agenda-proposals/{proposal_id}/support", token=bob)
+    assert repeat.status_code == 200 and repeat.json()["supports"] == 2
+
+    # notifications arrive through events
+    def alice_has_all():
+        kinds = sorted(n["type"] for n in inbox(api, alice))
+        return kinds if kinds == sorted(["topic.phase_changed", "statement.published", "statement.published",
+                                         "reaction.official_answer", "agenda_proposal.threshold_reached"]) else None
+    eventually(alice_has_all, timeout=30)
+    eventually(lambda: sorted(n["type"] for n in inbox(api, bob)) == sorted(
+        ["topic.phase_changed", "statement.published", "statement.published"]), timeout=30)
+    j.answers["alice_inbox"] = inbox(api, alice)
+    j.answers["bob_inbox"] = inbox(api, bob)
+    eventually(lambda: api.get(f"/api/v1/agenda-proposals/{proposal_id}").json()["status"] == "threshold_reached")
+    j.answers["official_inbox"] = inbox(api, official)
+    return j
