@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 TYPE_PREFIX = "nl.meedenken."
-SHORT_NAME = r"^[a-z_]+(\.[a-z_]+)*\.v[0-9]+$"
+SHORT_NAME = r"^[a-z_]+(\.[a-z_]+)*\.v[0-9]+\Z"
 _SHORT_NAME = re.compile(SHORT_NAME)
 
 
@@ -42,6 +42,17 @@ def short_type(event):
     return event["type"][len(TYPE_PREFIX):]
 
 
+def _is_timestamp(value):
+    """RFC 3339 with a zone, as CloudEvents requires."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("Not an RFC 3339 timestamp.") from None
+    if moment.tzinfo is None or "T" not in value.upper():
+        raise ValidationError("Not an RFC 3339 timestamp with a time zone.")
+    return True
+
+
 class EnvelopeSchema(Schema):
     """Consumers validate the envelope and ignore unknown attributes (extensions)."""
 
@@ -50,9 +61,9 @@ class EnvelopeSchema(Schema):
 
     specversion = fields.String(required=True, validate=validate.Equal("1.0"))
     id = fields.String(required=True, validate=validate.Length(min=1, max=128))
-    source = fields.String(required=True, validate=validate.Regexp(r"^/meedenken/[a-z_-]+$"))
+    source = fields.String(required=True, validate=validate.Regexp(r"^/meedenken/[a-z_-]+\Z"))
     type = fields.String(required=True, validate=validate.Regexp("^" + TYPE_PREFIX.replace(".", r"\.") + SHORT_NAME[1:]))
-    time = fields.String(required=True)
+    time = fields.String(required=True, validate=_is_timestamp)
     subject = fields.String(required=True)
     datacontenttype = fields.String(required=True, validate=validate.Equal("application/json"))
     data = fields.Dict(required=True)

@@ -3,8 +3,8 @@ the documented shapes of the answers (used for the OpenAPI document)."""
 from marshmallow import Schema, fields, validate
 
 PHASES = ["draft", "inform", "consult", "advise", "co_create", "co_decide", "decided", "closed"]
-ID = validate.Regexp(r"^[0-9a-f]{24}$", error="Not a valid id.")
-SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", error="Lowercase letters, digits and hyphens.")
+ID = validate.Regexp(r"^[0-9a-f]{24}\Z", error="Not a valid id.")
+SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z", error="Lowercase letters, digits and hyphens.")
 CHOICES = ["agree", "disagree", "pass"]
 
 

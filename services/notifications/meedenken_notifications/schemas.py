@@ -6,7 +6,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .domain import LANGUAGES
 
-ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
 ACCOUNT = validate.Length(min=1, max=64)
 

@@ -5,10 +5,10 @@ from marshmallow import Schema, fields, validate
 
 from .domain import PHASES
 
-ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
-SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$", error="Lowercase letters, digits and hyphens.")
-TAG = fields.String(validate=[validate.Length(min=1, max=40), validate.Regexp(r"^[\w-]+( [\w-]+)*$")])
+SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z", error="Lowercase letters, digits and hyphens.")
+TAG = fields.String(validate=[validate.Length(min=1, max=40), validate.Regexp(r"^[\w-]+( [\w-]+)*\Z")])
 
 
 def text(max_length, min_length=1, **kwargs):

@@ -5,10 +5,10 @@ from marshmallow import Schema, fields, validate
 
 from .domain import CHOICES
 
-ID_PATTERN = re.compile(r"^[0-9a-f]{24}$")
+ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
 ACCOUNT = fields.String(required=True, validate=validate.Length(min=1, max=64))
-SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z")
 
 
 class ResponseIn(Schema):

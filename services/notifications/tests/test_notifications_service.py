@@ -1,0 +1,22 @@
+"""NotificationsService entry points only delegate to usecases with the injected store (nameko worker_factory)."""
+from unittest import mock
+
+from nameko.testing.services import worker_factory
+
+from meedenken_notifications.service import NotificationsService
+
+
+def test_follow_delegates_to_its_usecase_with_the_store():
+    service = worker_factory(NotificationsService)
+    payload = {"account_id": "acc-1", "topic_id": "0" * 24}
+    with mock.patch("meedenken_notifications.usecases.follow", return_value={"following": True}) as usecase:
+        assert service.follow(payload) == {"following": True}
+    usecase.assert_called_once_with(service.store, payload)
+
+
+def test_statement_published_handler_delegates_to_its_usecase_with_the_store():
+    service = worker_factory(NotificationsService)
+    event = {"type": "nl.meedenken.statement.published.v1", "data": {"topic_id": "0" * 24}}
+    with mock.patch("meedenken_notifications.usecases.on_statement_published") as usecase:
+        assert service.on_statement_published(event) is None
+    usecase.assert_called_once_with(service.store, event)
