@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -54,15 +54,15 @@ def event_tap(broker_uri):
     def consume():
         with Connection(broker_uri) as connection:
             channel = connection.channel()
-            queues = []
+            bindings = []
             for source in EVENT_SOURCES:
                 exchange = Exchange(f"{source}.events", type="topic", durable=True)
                 exchange(channel).declare()
-                queues.append(Queue(queue_name, exchange=exchange, routing_key="#", durable=False,
-                                    auto_delete=True))
+                bindings.append(binding(exchange, routing_key="#"))
+            queues = [Queue(queue_name, bindings=bindings, durable=False, auto_delete=True)]
             with connection.Consumer(queues, callbacks=[lambda body, message: (events.append(
                     {"body": body, "routing_key": message.delivery_info["routing_key"],
-                     "exchange": message.delivery_info["exchange"], "properties": message.properties}),
+                     "exchange": message.delivery_info["exchange"], "properties": message.properties, "headers": message.headers or {}}),
                     message.ack())], accept=["json"]):
                 ready.set()
                 while not stop.is_set():

@@ -63,6 +63,9 @@ def run_journey(api, cli):
     assert topic["phase"] == "draft" and isinstance(topic_id, str)
     assert api.get(f"/api/v1/topics/{topic_id}").status_code == 404
     assert api.post("/api/v1/topics", {"org": j.org, "title": "x", "summary": "y"}, token=alice).status_code == 403
+    edited = api.patch(f"/api/v1/topics/{topic_id}", {"summary": "Hoe moet het nieuwe park eruitzien?"}, token=official)
+    assert edited.status_code == 200 and edited.json()["summary"] == "Hoe moet het nieuwe park eruitzien?"
+    assert api.patch(f"/api/v1/topics/{topic_id}", {"title": "Mijn park"}, token=alice).status_code == 404
 
     # published (inform): readable, but no reactions yet
     moved = api.post(f"/api/v1/topics/{topic_id}/phase", {"phase": "inform", "note": "We beginnen"}, token=official)
@@ -77,8 +80,11 @@ def run_journey(api, cli):
     for token in (alice, bob, official):
         assert api.post(f"/api/v1/topics/{topic_id}/follow", token=token).status_code == 204
     assert api.post(f"/api/v1/topics/{topic_id}/follow", token=bob).status_code == 204  # idempotent
+    assert api.post(f"/api/v1/topics/{topic_id}/follow", token=carol).status_code == 204
+    assert api.delete(f"/api/v1/topics/{topic_id}/follow", token=carol).status_code == 204
     page = api.get(f"/api/v1/topics/{topic_id}", token=alice).json()
     assert page["following"] is True and page["follower_count"] == 3
+    assert api.get(f"/api/v1/topics/{topic_id}", token=carol).json()["following"] is False
 
     # consult: statements by the official (published) and by a citizen (moderated)
     moved = api.post(f"/api/v1/topics/{topic_id}/phase", {"phase": "consult", "note": "Uw mening telt"},
@@ -104,6 +110,15 @@ def run_journey(api, cli):
     assert approved.status_code == 200 and approved.json()["status"] == "published", approved.text
     assert api.post(f"/api/v1/statements/{citizen_statement}/moderation", {"decision": "approve"},
                     token=official).status_code == 409
+    unwanted = api.post(f"/api/v1/topics/{topic_id}/statements", {"text": "Alles moet gratis."}, token=bob).json()
+    assert api.post(f"/api/v1/statements/{unwanted['id']}/moderation", {"decision": "reject"},
+                    token=official).status_code == 422
+    rejected = api.post(f"/api/v1/statements/{unwanted['id']}/moderation",
+                        {"decision": "reject", "reason": "Gaat niet over het park."}, token=official)
+    assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
+    assert unwanted["id"] not in [s["id"] for s in api.get(f"/api/v1/topics/{topic_id}").json()["statements"]]
+    mine = api.get(f"/api/v1/topics/{topic_id}", token=bob).json()["statements"]
+    assert {s["id"]: s["status"] for s in mine}[unwanted["id"]] == "rejected"  # the author still sees why
 
     # answers: one per citizen per statement, changeable, idempotent
     def answer(token, choice, sid=statement_id):
@@ -167,6 +182,7 @@ def run_journey(api, cli):
         ["topic.phase_changed", "statement.published", "statement.published"]), timeout=30)
     j.answers["alice_inbox"] = inbox(api, alice)
     j.answers["bob_inbox"] = inbox(api, bob)
+    assert api.post(f"/api/v1/me/notifications/{j.answers['bob_inbox'][-1]['id']}/read", token=bob).status_code == 204
     eventually(lambda: api.get(f"/api/v1/agenda-proposals/{proposal_id}").json()["status"] == "threshold_reached")
     j.answers["official_inbox"] = inbox(api, official)
     return j

@@ -148,6 +148,13 @@ class Tally(Schema):
     pass_ = fields.Integer(data_key="pass")
 
 
+class Moderation(Schema):
+    decision = fields.String(validate=validate.OneOf(["approve", "reject"]))
+    reason = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+
+
 class Statement(Schema):
     id = fields.String()
     topic_id = fields.String()
@@ -156,6 +163,7 @@ class Statement(Schema):
     author_id = fields.String()
     author_name = fields.String()
     created_at = fields.DateTime()
+    moderation = fields.Nested(Moderation)
 
 
 class TopicStatement(Statement):

@@ -99,6 +99,13 @@ class ModerationIn(Schema):
     reason = text(2_000, load_default="", min_length=0)
 
 
+class ModerationOut(Schema):
+    decision = fields.String()
+    reason = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+
+
 class StatementOut(Schema):
     id = fields.String(attribute="_id")
     topic_id = fields.String()
@@ -107,7 +114,7 @@ class StatementOut(Schema):
     author_id = fields.String()
     author_name = fields.String()
     created_at = fields.DateTime()
-    moderation = fields.Dict()
+    moderation = fields.Nested(ModerationOut)
 
 
 class ReactionIn(Schema):
