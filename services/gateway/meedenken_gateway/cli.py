@@ -3,10 +3,13 @@ environment variables and defaults as the gateway)."""
 import argparse
 import sys
 
+from marshmallow import ValidationError
+
 from . import accounts
 from .app import Gateway
 from .importer import Importer, load_file
 from .rpc import RpcError, RemoteError
+from .schemas import RegisterIn
 from .settings import Settings
 
 
@@ -17,6 +20,11 @@ def create_org(gateway, args):
 
 
 def create_user(gateway, args):
+    try:
+        RegisterIn().load({"email": args.email, "password": args.password,
+                           "display_name": args.display_name or args.email.split("@")[0]})
+    except ValidationError as exc:
+        raise SystemExit(f"meedenken: {exc.messages}") from None
     gateway.rpc.call("topics", "get_org", args.org)
     existed = accounts.find_by_email(gateway.db, args.email) is not None
     account = Importer(gateway, say=lambda _: None).account(
