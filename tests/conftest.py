@@ -16,6 +16,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Platform, Processes, amqp_address, free_port, isolated_vhost, port_open, start_secantus  # noqa: E402
 
 EVENT_SOURCES = ("topics", "votes", "notifications", "gateway")
+INJECTED = "x-meedenken-test-injected"  # header of events a test publishes itself
+
+
+def platform_events(event_tap):
+    """The events the platform published (not those a test injected)."""
+    return [e for e in event_tap if INJECTED not in e["headers"]]
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,8 @@ import uuid
 
 from kombu import Connection, Exchange, Queue
 
-from conftest import eventually
+from conftest import INJECTED, eventually
 
-INJECTED = "x-meedenken-test-injected"  # test_events.py leaves these out
 DEAD_LETTERS = Queue("meedenken.dead-letter", exchange=Exchange("meedenken.dead-letter", type="topic", durable=True),
                      routing_key="#", durable=True)
 

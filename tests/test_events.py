@@ -8,8 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import eventually
-from test_dead_letters import INJECTED
+from conftest import eventually, platform_events
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "events"
 ASYNCAPI = yaml.safe_load((DOCS / "asyncapi.yaml").read_text(encoding="utf-8"))
@@ -53,7 +52,7 @@ def test_every_schema_is_a_valid_json_schema():
 def journey_events(journey, event_tap):
     expected = set(DOCUMENTED)
     eventually(lambda: expected <= {e["routing_key"] for e in event_tap}, timeout=30)
-    return [e for e in event_tap if INJECTED not in e["headers"]]
+    return platform_events(event_tap)
 
 
 def test_the_journey_publishes_every_documented_event(journey_events):

@@ -5,13 +5,13 @@ import time
 
 from kombu import Connection, Exchange
 
-from conftest import eventually
+from conftest import eventually, platform_events
 
 
 def test_a_redelivered_event_notifies_nobody_twice(journey, event_tap, broker_uri, api):
     alice = journey.tokens["alice"]
     before = eventually(lambda: api.get("/api/v1/me/notifications", token=alice).json()["items"])
-    published = eventually(lambda: [e for e in event_tap if e["routing_key"] == "statement.published.v1"
+    published = eventually(lambda: [e for e in platform_events(event_tap) if e["routing_key"] == "statement.published.v1"
                                     and e["body"]["data"]["topic_id"] == journey.ids["topic"]])
     with Connection(broker_uri, transport_options={"confirm_publish": True}) as connection:
         for event in published:

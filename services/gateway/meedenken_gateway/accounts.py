@@ -32,6 +32,13 @@ def normalise_email(email):
     return email.strip().lower()
 
 
+def default_display_name(email):
+    """The name shown when none is given: the e-mail's local part (the whole address when that is
+    too short to be a name)."""
+    local = email.split("@")[0]
+    return local if len(local) >= 2 else email
+
+
 def public(account):
     """What may leave the gateway: never the hash."""
     return {"id": account["_id"], "email": account["email"], "display_name": account["display_name"],

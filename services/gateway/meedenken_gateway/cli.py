@@ -20,15 +20,15 @@ def create_org(gateway, args):
 
 
 def create_user(gateway, args):
+    args.display_name = args.display_name or accounts.default_display_name(args.email)
     try:
-        RegisterIn().load({"email": args.email, "password": args.password,
-                           "display_name": args.display_name or args.email.split("@")[0]})
+        RegisterIn().load({"email": args.email, "password": args.password, "display_name": args.display_name})
     except ValidationError as exc:
         raise SystemExit(f"meedenken: {exc.messages}") from None
     gateway.rpc.call("topics", "get_org", args.org)
     existed = accounts.find_by_email(gateway.db, args.email) is not None
     account = Importer(gateway, say=lambda _: None).account(
-        args.email, args.password, args.display_name or args.email.split("@")[0], {args.org: args.role})
+        args.email, args.password, args.display_name, {args.org: args.role})
     verb = "updated" if existed else "created"
     print(f"account {account['email']} {verb}: {args.role} of {args.org} (id {account['_id']})")
 

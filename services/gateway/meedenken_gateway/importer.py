@@ -20,7 +20,7 @@ class Importer:
         db = self.gateway.db
         account = accounts.find_by_email(db, email)
         if account is None:
-            account = accounts.register(self.gateway.mongo, db, email, password, display_name or email.split("@")[0])
+            account = accounts.register(self.gateway.mongo, db, email, password, display_name or accounts.default_display_name(email))
         for org, role in (roles or {}).items():
             if account.get("roles", {}).get(org) != role:
                 account = accounts.grant_role(self.gateway.mongo, db, account["_id"], org, role)
