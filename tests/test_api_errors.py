@@ -57,6 +57,7 @@ def test_operator_shaped_query_and_path_never_reach_a_query(api, citizen):
     assert_problem(api.get("/api/v1/topics?org[$gt]="), 422)
     assert_problem(api.get("/api/v1/topics/%7B%22$gt%22:%22%22%7D"), 404)
     assert_problem(api.put("/api/v1/statements/$where/response", {"choice": "agree"}, token=citizen), 404)
+    assert_problem(api.post("/api/v1/me/notifications/$where/read", token=citizen), 404)
 
 
 def test_duplicate_email_is_409(api):

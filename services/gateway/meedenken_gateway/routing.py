@@ -6,6 +6,7 @@ it takes and what it answers. A handler is ``handler(call, **path_params)`` and 
 (for the route's status) or ``(status, body)``.
 """
 import json
+import re
 from dataclasses import dataclass, field
 
 import falcon
@@ -15,6 +16,14 @@ from .problems import Problem
 
 MAX_BODY = 1024 * 1024
 AUTH_LEVELS = ("anonymous", "citizen", "official")
+ID_PATTERN = re.compile(r"[0-9a-f]{24}")
+
+
+def require_id(value, what):
+    """Anything but a well-formed id in a path is simply not found (and never reaches a query)."""
+    if not ID_PATTERN.fullmatch(value or ""):
+        raise Problem(404, f"{what} not found.")
+    return value
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class InboxQuery(Schema):
 
 class MarkReadIn(Schema):
     account_id = fields.String(required=True, validate=ACCOUNT)
-    notification_id = fields.String(required=True)
+    notification_id = fields.String(required=True, validate=ID)
 
 
 class NotificationOut(Schema):

@@ -1,7 +1,6 @@
 """Citizens' agenda proposals and their supports."""
-from ..routing import Route
+from ..routing import Route, require_id
 from ..schemas import AgendaProposal, AgendaProposalIn, AgendaProposalList, ProposalListQuery, SupportResult
-from .topics import require_id
 
 
 def _with_supports(call, proposals):

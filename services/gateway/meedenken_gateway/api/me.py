@@ -1,6 +1,6 @@
 """The logged-in citizen's own things."""
 from .. import accounts
-from ..routing import Route
+from ..routing import Route, require_id
 from ..schemas import Account, NotificationList, NotificationQuery
 
 
@@ -13,7 +13,8 @@ def notifications(call):
 
 
 def mark_read(call, notification_id):
-    call.rpc.call("notifications", "mark_read", {"account_id": call.account_id, "notification_id": notification_id})
+    call.rpc.call("notifications", "mark_read", {"account_id": call.account_id,
+                                                 "notification_id": require_id(notification_id, "Notification")})
     return 204, None
 
 

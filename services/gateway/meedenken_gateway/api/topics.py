@@ -1,24 +1,11 @@
 """Topics, their statements and reactions, answers to statements, follows."""
-import re
-
-from ..problems import Problem
-from ..routing import Route
+from ..routing import Route, require_id
 from ..rpc import RpcError
 from ..schemas import (CursorQuery, ModerationIn, PhaseIn, ReactionIn, ReactionList, Reaction, ResponseIn,
                        ResponseResult, Statement, StatementIn, Topic, TopicIn, TopicList, TopicListQuery,
                        TopicPage, TopicPatchIn)
 
 EMPTY_TALLY = {"agree": 0, "disagree": 0, "pass": 0}
-
-
-ID_PATTERN = re.compile(r"[0-9a-f]{24}")
-
-
-def require_id(value, what):
-    """Anything but a well-formed id is simply not found (and never reaches a query)."""
-    if not ID_PATTERN.fullmatch(value or ""):
-        raise Problem(404, f"{what} not found.")
-    return value
 
 
 def list_topics(call):
