@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PACKAGES := libs/meedenken-kit services/topics services/votes services/notifications services/gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench deploy-check clean
+.PHONY: install run test bench clean
 
 install: $(STAMP)
 
@@ -24,3 +24,6 @@ test: install
 
 clean:
 	rm -rf $(VENV) .run
+
+bench: install
+	$(BIN)/python bench/baseline.py
