@@ -3,17 +3,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PACKAGES := libs/meedenken-kit services/topics services/votes services/notifications services/gateway
+WEB := services/gateway/meedenken_gateway/web
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test bench clean
 
 install: $(STAMP)
 
-$(STAMP): constraints.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+$(STAMP): constraints.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES)) $(WEB)/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Meedenken needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -c constraints.txt $(addprefix -e ,$(PACKAGES)) -r requirements-dev.txt
+	@command -v npm >/dev/null || { echo "npm is needed for the web assets (NL Design System CSS): install Node.js 18+"; exit 1; }
+	cd $(WEB) && npm ci --no-audit --no-fund --silent
 	touch $(STAMP)
 
 run: install

@@ -457,6 +457,10 @@ def test_linter_accepts_good_patterns():
 @pytest.mark.parametrize("service", APP_SERVICES)
 def test_dockerfile_stages_and_runtime(service):
     all_stages = stages(parse_dockerfile(read_dockerfile(service)))
+    if service == "gateway":  # first a pinned Node stage builds the NL Design System CSS from the lock file
+        assets, *all_stages = all_stages
+        assert assets.alias == "assets" and re.fullmatch(r"node:\d+\.\d+\.\d+-bookworm-slim", assets.image)
+        assert "npm ci" in " ".join(i.value for i in assets.all("RUN"))
     assert [stage.image for stage in all_stages] == [BASE_IMAGE, BASE_IMAGE]
     builder, final = all_stages
     assert builder.alias == "builder"

@@ -8,7 +8,7 @@ from kombu import Connection
 from meedenken_kit.mongo import connect, ping
 from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
-from . import accounts, openapi, problems
+from . import accounts, openapi, problems, web
 from .api import ROUTES
 from .routing import mount
 from .rpc import RpcClient
@@ -105,5 +105,6 @@ def create_app(settings=None):
     app.req_options.auto_parse_form_urlencoded = False
     problems.install(app)
     mount(app, gateway, ROUTES)
+    web.mount(app, gateway)
     app.gateway = gateway
     return app

@@ -35,7 +35,7 @@ class Importer:
         new_orgs = set()
         for org in content.get("organisations", []):
             try:
-                self.rpc.call("topics", "create_org", {k: org[k] for k in ("slug", "name", "kind", "support_threshold")
+                self.rpc.call("topics", "create_org", {k: org[k] for k in ("slug", "name", "kind", "support_threshold", "theme")
                                                        if k in org})
                 new_orgs.add(org["slug"])
                 self.say(f"organisation {org['slug']} created")

@@ -71,6 +71,7 @@ class AgendaProposalIn(Schema):
 
 class TopicListQuery(Schema):
     org = fields.String(validate=SLUG)
+    sort = fields.String(validate=validate.OneOf(["newest", "activity"]))
     phase = fields.String(validate=validate.OneOf(PHASES))
     tag = text(40)
     after = fields.String(validate=ID)
@@ -106,11 +107,20 @@ class Token(Schema):
     expires_in = fields.Integer()
 
 
+class Theme(Schema):
+    primary_color = fields.String()
+    primary_text_color = fields.String()
+    accent_color = fields.String()
+    font_family = fields.String()
+    logo_url = fields.String(allow_none=True)
+
+
 class Organisation(Schema):
     slug = fields.String()
     name = fields.String()
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(["municipality", "province", "water_board"]))
     support_threshold = fields.Integer()
+    theme = fields.Nested(Theme)
     created_at = fields.DateTime()
 
 
@@ -135,6 +145,7 @@ class Topic(Schema):
     updated_at = fields.DateTime()
     statement_count = fields.Integer()
     reaction_count = fields.Integer()
+    last_activity_at = fields.DateTime()
 
 
 class TopicList(Schema):
@@ -240,6 +251,12 @@ class AgendaProposal(Schema):
 class AgendaProposalList(Schema):
     items = fields.List(fields.Nested(AgendaProposal))
     next = fields.String(allow_none=True)
+
+
+class Contributions(Schema):
+    statements = fields.List(fields.Nested(Statement))
+    reactions = fields.List(fields.Nested(Reaction))
+    agenda_proposals = fields.List(fields.Nested(AgendaProposal))
 
 
 class SupportResult(Schema):

@@ -23,6 +23,9 @@ def ensure_indexes(db):
     db.statements.create_index([("topic_id", ASCENDING), ("_id", ASCENDING)])
     db.reactions.create_index([("topic_id", ASCENDING), ("parent_id", ASCENDING), ("_id", ASCENDING)])
     db.agenda_proposals.create_index([("org", ASCENDING), ("_id", DESCENDING)])
+    db.topics.create_index([("org", ASCENDING), ("last_activity_at", DESCENDING)])
+    for collection in ("statements", "reactions", "agenda_proposals"):
+        db[collection].create_index([("author_id", ASCENDING), ("_id", DESCENDING)])
 
 
 # organisations ----------------------------------------------------------------------------------
@@ -64,7 +67,8 @@ def record_phase(db, session, topic_id, from_phase, entry):
     """Compare-and-set on the phase so two officials cannot both move it; False if it moved."""
     result = db.topics.update_one(
         {"_id": topic_id, "phase": from_phase},
-        {"$set": {"phase": entry["phase"], "updated_at": entry["at"]}, "$push": {"phase_history": entry}},
+        {"$set": {"phase": entry["phase"], "updated_at": entry["at"], "last_activity_at": entry["at"]},
+         "$push": {"phase_history": entry}},
         session=session,
     )
     return result.modified_count == 1
@@ -74,12 +78,22 @@ def bump(db, session, collection, doc_id, field, by=1):
     db[collection].update_one({"_id": doc_id}, {"$inc": {field: by}}, session=session)
 
 
-def list_topics(db, phases, org=None, tag=None, after=None, limit=20):
+def topic_activity(db, session, topic_id, counter):
+    """Count a new statement or reaction and mark the topic as active now."""
+    db.topics.update_one({"_id": topic_id}, {"$inc": {counter: 1}, "$set": {"last_activity_at": now()}},
+                         session=session)
+
+
+def list_topics(db, phases, org=None, tag=None, after=None, limit=20, sort="newest"):
+    """Newest first with an id cursor; or by latest activity (one page, no cursor)."""
     query = {"phase": {"$in": sorted(phases)}}
     if org:
         query["org"] = org
     if tag:
         query["tags"] = tag
+    if sort == "activity":
+        return list(db.topics.find(query, {"body": 0}).sort([("last_activity_at", DESCENDING), ("_id", DESCENDING)])
+                    .limit(limit))
     if after:
         query["_id"] = {"$lt": after}
     return list(db.topics.find(query, {"body": 0}).sort("_id", DESCENDING).limit(limit + 1))
@@ -142,3 +156,9 @@ def mark_threshold_reached(db, session, proposal_id, at):
         {"_id": proposal_id, "status": "open"},
         {"$set": {"status": "threshold_reached", "threshold_reached_at": at}}, session=session)
     return result.modified_count == 1
+
+
+def contributions_of(db, author_id, limit=50):
+    """What one person wrote, newest first, per kind."""
+    return {collection: list(db[collection].find({"author_id": author_id}).sort("_id", DESCENDING).limit(limit))
+            for collection in ("statements", "reactions", "agenda_proposals")}

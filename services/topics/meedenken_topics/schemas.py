@@ -23,12 +23,26 @@ class ActorSchema(Schema):
         validate=validate.OneOf(["citizen", "official", "admin"])), load_default=dict)
 
 
+COLOR = validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A colour as #rrggbb.")
+
+
+class ThemeSchema(Schema):
+    """An organisation's house style as NL Design System tokens (the web pages apply them)."""
+    primary_color = fields.String(load_default="#01689b", validate=COLOR)
+    primary_text_color = fields.String(load_default="#ffffff", validate=COLOR)
+    accent_color = fields.String(load_default="#e5f0f9", validate=COLOR)
+    font_family = fields.String(load_default="system-ui, 'Segoe UI', Roboto, Arial, sans-serif",
+                                validate=validate.Regexp(r"^[\w ,'\"-]{1,200}\Z"))
+    logo_url = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^/static/[\w./-]+\Z"))
+
+
 class OrganisationIn(Schema):
     slug = fields.String(required=True, validate=SLUG)
     name = text(120, required=True)
     kind = fields.String(load_default="municipality",
                          validate=validate.OneOf(["municipality", "province", "water_board"]))
     support_threshold = fields.Integer(load_default=50, validate=validate.Range(min=1, max=1_000_000))
+    theme = fields.Nested(ThemeSchema, load_default=lambda: ThemeSchema().load({}))
 
 
 class OrganisationOut(Schema):
@@ -36,6 +50,7 @@ class OrganisationOut(Schema):
     name = fields.String()
     kind = fields.String()
     support_threshold = fields.Integer()
+    theme = fields.Nested(ThemeSchema)
     created_at = fields.DateTime()
 
 
@@ -61,6 +76,7 @@ class PhaseChangeIn(Schema):
 
 class TopicQuery(Schema):
     org = fields.String(validate=SLUG)
+    sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "activity"]))
     phase = fields.String(validate=validate.OneOf(PHASES))
     tag = fields.String(validate=validate.Length(min=1, max=40))
     after = fields.String(validate=ID)
@@ -88,6 +104,7 @@ class TopicOut(Schema):
     updated_at = fields.DateTime()
     statement_count = fields.Integer(dump_default=0)
     reaction_count = fields.Integer(dump_default=0)
+    last_activity_at = fields.DateTime()
 
 
 class StatementIn(Schema):

@@ -79,6 +79,10 @@ class TopicsService:
     def list_agenda_proposals(self, query):
         return usecases.list_agenda_proposals(self.store, query)
 
+    @rpc
+    def contributions(self, actor):
+        return usecases.contributions(self.store, actor)
+
     @event_handler("votes", VOTES_THRESHOLD_REACHED)
     def on_threshold_reached(self, event):
         usecases.on_threshold_reached(self.store, event)

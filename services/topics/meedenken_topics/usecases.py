@@ -9,9 +9,10 @@ from .events import (AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_P
 from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, ModerationIn, OrganisationIn,
                       OrganisationOut, PhaseChangeIn, ProposalQuery, ReactionIn, ReactionOut, ReactionQuery,
                       ReactionThreadOut, StatementIn, StatementOut, TopicIn, TopicOut, TopicPatch, TopicQuery,
-                      ThresholdReachedData, ID_PATTERN)
+                      ThresholdReachedData, ThemeSchema, ID_PATTERN)
 
 _actor = ActorSchema()
+DEFAULT_THEME = ThemeSchema().load({})
 org_out, topic_out, statement_out = OrganisationOut(), TopicOut(), StatementOut()
 reaction_out, thread_out, proposal_out = ReactionOut(), ReactionThreadOut(many=True), AgendaProposalOut()
 
@@ -42,15 +43,20 @@ def create_org(uow, payload):
     return org_out.dump(org)
 
 
+def _org_with_theme(org):
+    """Organisations created before themes existed get the default house style."""
+    return {**org, "theme": {**DEFAULT_THEME, **(org.get("theme") or {})}}
+
+
 def get_org(uow, slug):
     org = repo.get_org(uow.db, slug) if isinstance(slug, str) else None
     if org is None:
         raise NotFound("Organisation not found.")
-    return org_out.dump(org)
+    return org_out.dump(_org_with_theme(org))
 
 
 def list_orgs(uow):
-    return org_out.dump(repo.list_orgs(uow.db), many=True)
+    return org_out.dump([_org_with_theme(org) for org in repo.list_orgs(uow.db)], many=True)
 
 
 # topics -----------------------------------------------------------------------------------------
@@ -67,7 +73,7 @@ def create_topic(uow, actor, payload):
     domain.require_official(actor, data["org"])
     at = repo.now()
     topic = {"_id": repo.new_id(), **data, "phase": domain.DRAFT, "author_id": actor["id"], "created_at": at,
-             "updated_at": at, "statement_count": 0, "reaction_count": 0,
+             "updated_at": at, "last_activity_at": at, "statement_count": 0, "reaction_count": 0,
              "phase_history": [{"phase": domain.DRAFT, "at": at, "by": actor["id"], "note": ""}]}
 
     def txn(session):
@@ -138,7 +144,8 @@ def list_topics(uow, actor, query):
     phases = {q["phase"]} if "phase" in q else domain.PUBLISHED
     if phases == {domain.DRAFT} and not (q.get("org") and domain.is_official(actor, q["org"])):
         phases = set()
-    rows = repo.list_topics(uow.db, phases, q.get("org"), q.get("tag"), q.get("after"), q["limit"]) if phases else []
+    rows = repo.list_topics(uow.db, phases, q.get("org"), q.get("tag"), q.get("after"), q["limit"],
+                            q["sort"]) if phases else []
     items = rows[:q["limit"]]
     return {"items": topic_out.dump(items, many=True),
             "next": items[-1]["_id"] if len(rows) > q["limit"] else None}
@@ -159,7 +166,7 @@ def add_statement(uow, actor, topic_id, payload):
         repo.insert(uow.db, session, "statements", statement)
         uow.emit(session, STATEMENT_ADDED, statement["_id"], _statement_event(statement, topic, actor))
         if status == "published":
-            repo.bump(uow.db, session, "topics", topic["_id"], "statement_count")
+            repo.topic_activity(uow.db, session, topic["_id"], "statement_count")
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], _statement_event(statement, topic, actor))
     uow.transaction(txn)
     return statement_out.dump(statement)
@@ -208,7 +215,7 @@ def moderate_statement(uow, actor, statement_id, payload):
         moderated = {**statement, "status": status}
         event = _statement_event(moderated, topic, actor)
         if status == "published":
-            repo.bump(uow.db, session, "topics", topic["_id"], "statement_count")
+            repo.topic_activity(uow.db, session, topic["_id"], "statement_count")
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], event)
         else:
             uow.emit(session, STATEMENT_REJECTED, statement["_id"], {**event, "reason": data["reason"]})
@@ -237,7 +244,7 @@ def post_reaction(uow, actor, topic_id, payload):
 
     def txn(session):
         repo.insert(uow.db, session, "reactions", reaction)
-        repo.bump(uow.db, session, "topics", topic["_id"], "reaction_count")
+        repo.topic_activity(uow.db, session, topic["_id"], "reaction_count")
         if parent:
             repo.bump(uow.db, session, "reactions", parent["_id"], "reply_count")
         uow.emit(session, REACTION_POSTED, reaction["_id"], {
@@ -297,3 +304,12 @@ def on_threshold_reached(uow, event):
     data = load_or_raise(ThresholdReachedData(), event["data"])
     uow.apply_once(event["id"], lambda session: repo.mark_threshold_reached(
         uow.db, session, data["proposal_id"], repo.now()))
+
+
+def contributions(uow, actor):
+    """Everything this person wrote: statements (with their moderation), reactions, proposals."""
+    actor = domain.require_actor(actor_of(actor))
+    found = repo.contributions_of(uow.db, actor["id"])
+    return {"statements": statement_out.dump(found["statements"], many=True),
+            "reactions": reaction_out.dump(found["reactions"], many=True),
+            "agenda_proposals": proposal_out.dump(found["agenda_proposals"], many=True)}

@@ -1,0 +1,28 @@
+"""The web pages: server-rendered HTML (Jinja2) on the NL Design System, Dutch first."""
+from pathlib import Path
+
+import falcon
+
+from . import citizen
+from .framework import mount_pages
+from .theme import ThemeResource
+
+HERE = Path(__file__).parent
+VENDOR = {
+    "/static/vendor/utrecht": HERE / "node_modules/@utrecht/component-library-css/dist",
+    "/static/vendor/utrecht-tokens": HERE / "node_modules/@utrecht/design-tokens/dist",
+}
+PAGES = [*citizen.PAGES]
+
+
+def mount(app, gateway):
+    app.add_static_route("/static", str(HERE / "static"))
+    for prefix, directory in VENDOR.items():
+        if not directory.is_dir():
+            raise SystemExit(f"web assets missing in {directory}: run `make install` (npm ci)")
+        app.add_static_route(prefix, str(directory))
+    app.add_route("/thema/{slug}.css", ThemeResource(gateway, citizen.org))
+    mount_pages(app, gateway, PAGES)
+
+
+__all__ = ["mount", "falcon"]

@@ -1,0 +1,238 @@
+"""Pages for citizens. Each page makes the same service calls as the JSON API (it calls the API's
+handlers), so both always agree."""
+import time
+import urllib.parse
+
+from .. import accounts
+from ..api import agenda as agenda_api, me as me_api, topics as topics_api
+from ..problems import Problem
+from ..routing import require_id
+from ..schemas import AgendaProposalIn, LoginIn, ReactionIn, RegisterIn, ResponseIn, StatementIn
+from .framework import FormErrors, Page, Redirect, safe_next
+from .session import SESSION, clear_cookie, set_cookie
+
+ORG_CACHE_SECONDS = 30
+_orgs = {}
+
+
+def org(gateway, slug):
+    """The organisation (with its theme), cached briefly per process."""
+    hit = _orgs.get(slug)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    found = gateway.rpc.call("topics", "get_org", slug)
+    _orgs[slug] = (time.monotonic() + ORG_CACHE_SECONDS, found)
+    return found
+
+
+def topic_url(topic_id):
+    return f"/onderwerpen/{topic_id}"
+
+
+# home pages -------------------------------------------------------------------------------------
+
+def platform_home(web):
+    organisations = web.gateway.rpc.call("topics", "list_orgs")
+    if len(organisations) == 1:
+        raise Redirect(f"/organisaties/{organisations[0]['slug']}")
+    web.render("home.html", organisations=organisations)
+
+
+def org_home(web, slug):
+    organisation = org(web.gateway, slug)
+    active = topics_api.list_topics(web.call(query={"org": slug, "sort": "activity", "limit": 6}))["items"]
+    topics = topics_api.list_topics(web.call(query={"org": slug, "limit": 50}))["items"]
+    proposals = agenda_api.list_proposals(web.call(query={"org": slug, "limit": 5}))["items"]
+    participating = [t for t in topics if t["phase"] in ("consult", "advise", "co_create", "co_decide")]
+    web.render("org.html", org=organisation, active=active, topics=topics, proposals=proposals,
+               participating=participating)
+
+
+# topic page -------------------------------------------------------------------------------------
+
+def topic_page(web, topic_id, form_context=None):
+    require_id(topic_id, "Topic")
+    page = topics_api.topic_page(web.call(), topic_id)
+    reactions = topics_api.list_reactions(web.call(query={k: v for k, v in {
+        "after": web.req.get_param("na"), "limit": 20}.items() if v}), topic_id)
+    share_url = f"{web.gateway.settings.public_url}{topic_url(topic_id)}"
+    web.render("topic.html", topic=page, org=org(web.gateway, page["org"]), reactions=reactions,
+               share_url=share_url, share_text=urllib.parse.quote(page["title"]),
+               share_url_q=urllib.parse.quote(share_url, safe=""), **(form_context or {}))
+
+
+def _form_failed(web, topic_id, errors, form_name):
+    """Show the topic page again with the form's errors next to its fields."""
+    try:
+        topic_page(web, topic_id, {"errors": errors, "values": web.form, "failed_form": form_name})
+    finally:
+        web.resp.status = "422 Unprocessable Entity"
+
+
+def follow(web, topic_id):
+    require_id(topic_id, "Topic")
+    call = web.call()
+    if web.form.get("actie") == "ontvolgen":
+        topics_api.unfollow(call, topic_id)
+        raise Redirect(topic_url(topic_id), "unfollowed")
+    topics_api.follow(call, topic_id)
+    raise Redirect(topic_url(topic_id), "followed")
+
+
+def answer(web, statement_id):
+    require_id(statement_id, "Statement")
+    topic_id = require_id(web.form.get("onderwerp", ""), "Topic")
+    choice = web.form.get("keuze", "")
+    if choice not in ResponseIn._declared_fields["choice"].validate.choices:
+        raise Problem(422, "Choose agree, disagree or pass.")
+    topics_api.answer_statement(web.call(body={"choice": choice}), statement_id)
+    raise Redirect(f"{topic_url(topic_id)}#stelling-{statement_id}", "answered")
+
+
+def react(web, topic_id):
+    require_id(topic_id, "Topic")
+    data = {"body": web.form.get("tekst", "").strip()}
+    if web.form.get("antwoord_op"):
+        data["parent_id"] = web.form["antwoord_op"]
+    try:
+        body = ReactionIn().load(data)
+    except Exception as exc:
+        return _form_failed(web, topic_id, getattr(exc, "messages", {}), "reaction")
+    created = topics_api.post_reaction(web.call(body=body), topic_id)
+    raise Redirect(f"{topic_url(topic_id)}#reactie-{created['id']}", "reacted")
+
+
+def propose_statement(web, topic_id):
+    require_id(topic_id, "Topic")
+    try:
+        body = StatementIn().load({"text": web.form.get("stelling", "").strip()})
+    except Exception as exc:
+        return _form_failed(web, topic_id, getattr(exc, "messages", {}), "statement")
+    created = topics_api.add_statement(web.call(body=body), topic_id)
+    raise Redirect(f"{topic_url(topic_id)}#stellingen",
+                   "statement_published" if created["status"] == "published" else "statement_pending")
+
+
+# agenda proposals -------------------------------------------------------------------------------
+
+def proposals(web, slug):
+    organisation = org(web.gateway, slug)
+    page = agenda_api.list_proposals(web.call(query={k: v for k, v in {
+        "org": slug, "after": web.req.get_param("na"), "limit": 20}.items() if v}))
+    web.render("proposals.html", org=organisation, proposals=page["items"], next=page["next"])
+
+
+def new_proposal(web, slug):
+    organisation = org(web.gateway, slug)
+    if web.req.method == "POST":
+        data = {"org": slug, "title": web.form.get("titel", "").strip(),
+                "motivation": web.form.get("toelichting", "").strip()}
+        body = web.validate(AgendaProposalIn, data, "proposal_new.html",
+                            {"org": organisation, "values": web.form})
+        created = agenda_api.submit(web.call(body=body))
+        raise Redirect(f"/agendapunten/{created['id']}", "proposal_submitted")
+    web.render("proposal_new.html", org=organisation)
+
+
+def proposal(web, proposal_id):
+    found = agenda_api.get_proposal(web.call(), proposal_id)
+    web.render("proposal.html", proposal=found, org=org(web.gateway, found["org"]))
+
+
+def support(web, proposal_id):
+    agenda_api.support(web.call(), proposal_id)
+    raise Redirect(safe_next(web.form.get("terug"), f"/agendapunten/{proposal_id}"), "supported")
+
+
+# accounts ---------------------------------------------------------------------------------------
+
+def login(web):
+    next_path = safe_next(web.req.get_param("terug") or web.form.get("terug"), "/")
+    if web.req.method == "POST":
+        data = {"email": web.form.get("email", "").strip(), "password": web.form.get("wachtwoord", "")}
+        body = web.validate(LoginIn, data, "login.html", {"next": next_path})
+        account = accounts.authenticate(web.gateway.db, body["email"], body["password"])
+        if account is None:
+            raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
+                             {"_form": ["login_failed"]})
+        _start_session(web, account)
+        raise Redirect(next_path, "logged_in")
+    web.render("login.html", next=next_path)
+
+
+def register(web):
+    if web.req.method == "POST":
+        data = {"email": web.form.get("email", "").strip(), "password": web.form.get("wachtwoord", ""),
+                "display_name": web.form.get("naam", "").strip()}
+        body = web.validate(RegisterIn, data, "register.html", {})
+        try:
+            account = accounts.register(web.gateway.mongo, web.gateway.db, **body)
+        except accounts.EmailTaken:
+            raise FormErrors("register.html", {"values": data}, {"email": ["email_taken"]}) from None
+        web.gateway.relay.wake()
+        _start_session(web, account)
+        raise Redirect("/", "registered")
+    web.render("register.html")
+
+
+def _start_session(web, account):
+    settings = web.gateway.settings
+    set_cookie(web.resp, settings, SESSION, accounts.issue_token(settings, account["_id"]),
+               max_age=settings.token_ttl_seconds)
+
+
+def logout(web):
+    clear_cookie(web.resp, SESSION)
+    raise Redirect("/", "logged_out")
+
+
+def profile(web):
+    web.render("profile.html")
+
+
+def contributions(web):
+    web.render("contributions.html", contributions=me_api.contributions(web.call()))
+
+
+def notifications(web):
+    inbox = me_api.notifications(web.call(query={"lang": web.lang, "limit": 50}))
+    web.render("notifications.html", inbox=inbox)
+
+
+def mark_read(web, notification_id):
+    me_api.mark_read(web.call(), notification_id)
+    target = web.form.get("naar", "")
+    raise Redirect(safe_next(target, "/meldingen"))
+
+
+def language(web, lang):
+    """The language switch: a plain link that sets the cookie (in Web) and goes back."""
+    if lang not in ("nl", "en"):
+        raise Problem(404, "Unknown language.")
+    raise Redirect(safe_next(web.req.get_param("terug"), "/"))
+
+
+PAGES = [
+    Page("GET", "/", platform_home),
+    Page("GET", "/organisaties/{slug}", org_home),
+    Page("GET", "/onderwerpen/{topic_id}", topic_page),
+    Page("POST", "/onderwerpen/{topic_id}/volgen", follow, auth="citizen"),
+    Page("POST", "/onderwerpen/{topic_id}/reacties", react, auth="citizen"),
+    Page("POST", "/onderwerpen/{topic_id}/stellingen", propose_statement, auth="citizen"),
+    Page("POST", "/stellingen/{statement_id}/antwoord", answer, auth="citizen"),
+    Page("GET", "/organisaties/{slug}/agendapunten", proposals),
+    Page("GET", "/organisaties/{slug}/agendapunten/nieuw", new_proposal, auth="citizen"),
+    Page("POST", "/organisaties/{slug}/agendapunten/nieuw", new_proposal, auth="citizen"),
+    Page("GET", "/agendapunten/{proposal_id}", proposal),
+    Page("POST", "/agendapunten/{proposal_id}/steunen", support, auth="citizen"),
+    Page("GET", "/inloggen", login),
+    Page("POST", "/inloggen", login),
+    Page("GET", "/registreren", register),
+    Page("POST", "/registreren", register),
+    Page("POST", "/uitloggen", logout),
+    Page("GET", "/profiel", profile, auth="citizen"),
+    Page("GET", "/mijn-bijdragen", contributions, auth="citizen"),
+    Page("GET", "/meldingen", notifications, auth="citizen"),
+    Page("POST", "/meldingen/{notification_id}/gelezen", mark_read, auth="citizen"),
+    Page("GET", "/taal/{lang}", language),
+]
