@@ -141,8 +141,19 @@ def test_actor_schema_rejects_bad_actors(payload, field):
 
 @pytest.mark.parametrize("slug", ["utrecht", "a", "0", "de-bilt", "s-hertogenbosch", "x" * 64, "a1-b2"])
 def test_organisation_slugs_that_are_accepted(slug):
-    assert OrganisationIn().load({"slug": slug, "name": "Gemeente"}) == {
-        "slug": slug, "name": "Gemeente", "kind": "municipality", "support_threshold": 50}
+    loaded = OrganisationIn().load({"slug": slug, "name": "Gemeente"})
+    assert loaded.pop("theme")["primary_color"] == "#01689b"  # the default house style
+    assert loaded == {"slug": slug, "name": "Gemeente", "kind": "municipality", "support_threshold": 50}
+
+
+@pytest.mark.parametrize("theme, field", [
+    ({"primary_color": "red"}, "primary_color"),
+    ({"font_family": "x; } body { display: none"}, "font_family"),
+    ({"logo_url": "javascript:alert(1)"}, "logo_url"),
+    ({"logo_url": "https://tracker.example/logo.png"}, "logo_url"),
+])
+def test_organisation_themes_cannot_inject_css_or_external_urls(theme, field):
+    assert list(errors_of(OrganisationIn(), {"slug": "x", "name": "X", "theme": theme})["theme"]) == [field]
 
 
 @pytest.mark.parametrize("slug", [
@@ -169,5 +180,6 @@ def test_organisation_in_rejects_bad_fields(payload, field):
 
 
 def test_organisation_in_keeps_explicit_kind_and_threshold():
-    assert OrganisationIn().load({"slug": "hdsr", "name": "HDSR", "kind": "water_board", "support_threshold": 7}) == {
+    loaded = OrganisationIn().load({"slug": "hdsr", "name": "HDSR", "kind": "water_board", "support_threshold": 7})
+    assert {k: v for k, v in loaded.items() if k != "theme"} == {
         "slug": "hdsr", "name": "HDSR", "kind": "water_board", "support_threshold": 7}
