@@ -36,6 +36,10 @@ def main():
         if not mongo_uri:
             if port_open("127.0.0.1", 27017):
                 mongo_uri = f"mongodb://127.0.0.1:27017/?{DEV_MONGO_OPTIONS}"
+                if not answers_as_mongo(mongo_uri):
+                    print("Port 27017 is taken by something that does not answer as MongoDB (a stack still "
+                          "stopping?). Try again in a moment, or set MONGO_URI.")
+                    return 1
                 print("using the Mongo-wire server already listening on 127.0.0.1:27017")
             else:
                 mongo_uri = start_secantus(processes, RUN_DIR / "secantusdb", port=27017)
@@ -62,6 +66,19 @@ def main():
         print("stopping Meedenken …")
         processes.stop_all()
     return 0
+
+
+def answers_as_mongo(uri):
+    from pymongo import MongoClient
+    from pymongo.errors import PyMongoError
+    client = MongoClient(uri, serverSelectionTimeoutMS=2000)
+    try:
+        client.admin.command("ping")
+        return True
+    except PyMongoError:
+        return False
+    finally:
+        client.close()
 
 
 def load_demo():

@@ -147,6 +147,8 @@ def run_journey(api, cli):
     reaction = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Komen er ook bankjes?"}, token=alice)
     assert reaction.status_code == 201 and reaction.json()["official_answer"] is False, reaction.text
     j.ids["reaction"] = reaction_id = reaction.json()["id"]
+    waiting = api.get(f"/api/v1/orgs/{j.org}/queue", token=official).json()["awaiting_answer"]
+    assert [(r["id"], r["topic_title"]) for r in waiting] == [(reaction_id, "Een nieuw park aan de Vliet")]
     reply = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Goed idee!", "parent_id": reaction_id},
                      token=bob)
     assert reply.status_code == 201
@@ -155,6 +157,17 @@ def run_journey(api, cli):
                                token=official)
     assert official_answer.status_code == 201 and official_answer.json()["official_answer"] is True
     j.ids["official_answer"] = official_answer.json()["id"]
+    # an official hides bob's reply (with a reason the public sees) and restores it
+    hidden = api.post(f"/api/v1/reactions/{reply.json()['id']}/moderation", {"decision": "hide",
+                      "reason": "Persoonlijke gegevens"}, token=official)
+    assert hidden.status_code == 200 and hidden.json()["hidden"]["reason"] == "Persoonlijke gegevens", hidden.text
+    public = api.get(f"/api/v1/topics/{topic_id}/reactions").json()["items"][0]["replies"][0]
+    assert public["body"] == "" and public["hidden"]["reason"] == "Persoonlijke gegevens"
+    assert api.get(f"/api/v1/topics/{topic_id}/reactions", token=bob).json()["items"][0]["replies"][0]["body"] == "Goed idee!"
+    assert api.post(f"/api/v1/reactions/{reply.json()['id']}/moderation", {"decision": "hide", "reason": "x"},
+                    token=official).status_code == 409
+    assert api.post(f"/api/v1/reactions/{reply.json()['id']}/moderation", {"decision": "restore"},
+                    token=official).status_code == 200
     threads = api.get(f"/api/v1/topics/{topic_id}/reactions").json()
     assert [t["id"] for t in threads["items"]] == [reaction_id]
     assert [r["official_answer"] for r in threads["items"][0]["replies"]] == [False, True]
@@ -171,18 +184,29 @@ def run_journey(api, cli):
     assert second.json()["supports"] == 2 and second.json()["threshold_reached"] is True
     repeat = api.post(f"/api/v1/agenda-proposals/{proposal_id}/support", token=bob)
     assert repeat.status_code == 200 and repeat.json()["supports"] == 2
+    queue = eventually(lambda: (lambda q: q if q["proposals_to_answer"] else None)(
+        api.get(f"/api/v1/orgs/{j.org}/queue", token=official).json()))
+    assert [p["id"] for p in queue["proposals_to_answer"]] == [proposal_id]
+    assert queue["awaiting_answer"] == [] and queue["pending_statements"] == []  # answered and moderated
+    assert api.get(f"/api/v1/orgs/{j.org}/queue", token=alice).status_code == 403
+    answered = api.post(f"/api/v1/agenda-proposals/{proposal_id}/answer",
+                        {"answer": "De raad bespreekt dit in de vergadering van maart."}, token=official)
+    assert answered.status_code == 200 and answered.json()["status"] == "answered", answered.text
+    assert api.post(f"/api/v1/agenda-proposals/{proposal_id}/answer", {"answer": "Nog een keer antwoorden."},
+                    token=official).status_code == 409
 
     # notifications arrive through events
     def alice_has_all():
         kinds = sorted(n["type"] for n in inbox(api, alice))
         return kinds if kinds == sorted(["topic.phase_changed", "statement.published", "statement.published",
-                                         "reaction.official_answer", "agenda_proposal.threshold_reached"]) else None
+                                         "reaction.official_answer", "agenda_proposal.threshold_reached",
+                                         "agenda_proposal.answered"]) else None
     eventually(alice_has_all, timeout=30)
     eventually(lambda: sorted(n["type"] for n in inbox(api, bob)) == sorted(
         ["topic.phase_changed", "statement.published", "statement.published"]), timeout=30)
     j.answers["alice_inbox"] = inbox(api, alice)
     j.answers["bob_inbox"] = inbox(api, bob)
     assert api.post(f"/api/v1/me/notifications/{j.answers['bob_inbox'][-1]['id']}/read", token=bob).status_code == 204
-    eventually(lambda: api.get(f"/api/v1/agenda-proposals/{proposal_id}").json()["status"] == "threshold_reached")
+    assert api.get(f"/api/v1/agenda-proposals/{proposal_id}").json()["answer"]["text"].startswith("De raad")
     j.answers["official_inbox"] = inbox(api, official)
     return j

@@ -5,6 +5,7 @@ import threading
 
 import falcon
 from kombu import Connection
+from pymongo.errors import PyMongoError
 from meedenken_kit.mongo import connect, ping
 from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
@@ -73,7 +74,10 @@ class Gateway:
         return account
 
     def readiness(self):
-        checks = {"database": "ok" if ping(self.mongo) else "unreachable"}
+        try:
+            checks = {"database": "ok" if ping(self.mongo) else "unreachable"}
+        except PyMongoError:  # not even connected yet (indexes are made on first connect)
+            checks = {"database": "unreachable"}
         try:
             with Connection(self.settings.amqp_uri, connect_timeout=2) as connection:
                 connection.ensure_connection(max_retries=1)

@@ -63,6 +63,15 @@ class ModerationIn(Schema):
     reason = text(2_000, min_length=0)
 
 
+class ReactionModerationIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["hide", "restore"]))
+    reason = text(2_000, min_length=0)
+
+
+class ProposalAnswerIn(Schema):
+    answer = text(5_000, required=True, min_length=10)
+
+
 class AgendaProposalIn(Schema):
     org = fields.String(required=True, validate=SLUG)
     title = text(160, required=True, min_length=3)
@@ -71,6 +80,7 @@ class AgendaProposalIn(Schema):
 
 class TopicListQuery(Schema):
     org = fields.String(validate=SLUG)
+    drafts = fields.Boolean(metadata={"description": "officials of `org`: include drafts and closed topics"})
     sort = fields.String(validate=validate.OneOf(["newest", "activity"]))
     phase = fields.String(validate=validate.OneOf(PHASES))
     tag = text(40)
@@ -196,14 +206,22 @@ class ResponseResult(Schema):
     tally = fields.Nested(Tally)
 
 
+class Hidden(Schema):
+    reason = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+
+
 class Reaction(Schema):
     id = fields.String()
     topic_id = fields.String()
     parent_id = fields.String(allow_none=True)
-    body = fields.String()
+    body = fields.String(metadata={"description": "empty when hidden, except for its author and officials"})
     author_id = fields.String()
     author_name = fields.String()
     official_answer = fields.Boolean()
+    answered_by_official = fields.Boolean()
+    hidden = fields.Nested(Hidden, allow_none=True)
     reply_count = fields.Integer()
     created_at = fields.DateTime()
 
@@ -233,12 +251,19 @@ class NotificationList(Schema):
     next = fields.String(allow_none=True)
 
 
+class ProposalAnswer(Schema):
+    text = fields.String()
+    by = fields.String()
+    by_name = fields.String()
+    at = fields.DateTime()
+
+
 class AgendaProposal(Schema):
     id = fields.String()
     org = fields.String()
     title = fields.String()
     motivation = fields.String()
-    status = fields.String(validate=validate.OneOf(["open", "threshold_reached"]))
+    status = fields.String(validate=validate.OneOf(["open", "threshold_reached", "answered"]))
     author_id = fields.String()
     author_name = fields.String()
     support_threshold = fields.Integer()
@@ -246,6 +271,7 @@ class AgendaProposal(Schema):
     supported = fields.Boolean()
     created_at = fields.DateTime()
     threshold_reached_at = fields.DateTime(allow_none=True)
+    answer = fields.Nested(ProposalAnswer, allow_none=True)
 
 
 class AgendaProposalList(Schema):
@@ -257,6 +283,20 @@ class Contributions(Schema):
     statements = fields.List(fields.Nested(Statement))
     reactions = fields.List(fields.Nested(Reaction))
     agenda_proposals = fields.List(fields.Nested(AgendaProposal))
+
+
+class QueuedStatement(Statement):
+    topic_title = fields.String()
+
+
+class QueuedReaction(Reaction):
+    topic_title = fields.String()
+
+
+class ModerationQueue(Schema):
+    pending_statements = fields.List(fields.Nested(QueuedStatement))
+    awaiting_answer = fields.List(fields.Nested(QueuedReaction))
+    proposals_to_answer = fields.List(fields.Nested(AgendaProposal))
 
 
 class SupportResult(Schema):

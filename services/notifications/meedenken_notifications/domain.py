@@ -3,6 +3,7 @@ STATEMENT_PUBLISHED = "statement.published"
 PHASE_CHANGED = "topic.phase_changed"
 OFFICIAL_ANSWER = "reaction.official_answer"
 THRESHOLD_REACHED = "agenda_proposal.threshold_reached"
+PROPOSAL_ANSWERED = "agenda_proposal.answered"
 
 PHASE_LABELS = {
     "nl": {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
@@ -16,12 +17,14 @@ TITLES = {
         PHASE_CHANGED: "‘{topic_title}’ is nu in de fase {phase_label}",
         OFFICIAL_ANSWER: "Officieel antwoord op uw reactie bij ‘{topic_title}’",
         THRESHOLD_REACHED: "Uw agendapunt ‘{title}’ heeft genoeg steun ({supports})",
+        PROPOSAL_ANSWERED: "Uw agendapunt ‘{title}’ is beantwoord",
     },
     "en": {
         STATEMENT_PUBLISHED: "New statement on ‘{topic_title}’: {text}",
         PHASE_CHANGED: "‘{topic_title}’ is now in the {phase_label} phase",
         OFFICIAL_ANSWER: "Official answer to your reaction on ‘{topic_title}’",
         THRESHOLD_REACHED: "Your agenda item ‘{title}’ has enough support ({supports})",
+        PROPOSAL_ANSWERED: "Your agenda item ‘{title}’ has been answered",
     },
 }
 LANGUAGES = tuple(TITLES)

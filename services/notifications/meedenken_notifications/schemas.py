@@ -78,3 +78,10 @@ class ThresholdReachedData(_EventData):
     supports = fields.Integer(required=True)
     author_id = fields.String(required=True)
     actor_id = fields.String(required=True)
+
+
+class ProposalAnsweredData(_EventData):
+    proposal_id = fields.String(required=True)
+    title = fields.String(required=True)
+    author_id = fields.String(required=True)
+    actor_id = fields.String(required=True)

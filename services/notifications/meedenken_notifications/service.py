@@ -3,7 +3,8 @@ from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.store import Store
 
 from . import usecases
-from .events import REACTION_POSTED, STATEMENT_PUBLISHED, THRESHOLD_REACHED, TOPIC_PHASE_CHANGED
+from .events import (PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED, THRESHOLD_REACHED,
+                     TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
 
 
@@ -46,3 +47,7 @@ class NotificationsService:
     @event_handler(*THRESHOLD_REACHED)
     def on_threshold_reached(self, event):
         usecases.on_threshold_reached(self.store, event)
+
+    @event_handler(*PROPOSAL_ANSWERED)
+    def on_proposal_answered(self, event):
+        usecases.on_proposal_answered(self.store, event)

@@ -4,7 +4,8 @@ from meedenken_kit.errors import NotFound, load_or_raise
 from . import domain, repository as repo
 from .events import NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED
 from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, NotificationOut, PhaseChangedData,
-                      ReactionPostedData, StatementPublishedData, ThresholdReachedData)
+                      ProposalAnsweredData, ReactionPostedData, StatementPublishedData,
+                      ThresholdReachedData)
 
 notification_out = NotificationOut()
 
@@ -102,3 +103,9 @@ def on_threshold_reached(uow, event):
     d = load_or_raise(ThresholdReachedData(), event["data"])
     _notify(uow, event, domain.THRESHOLD_REACHED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
             None, d["proposal_id"], {"title": d["title"], "supports": d["supports"]})
+
+
+def on_proposal_answered(uow, event):
+    d = load_or_raise(ProposalAnsweredData(), event["data"])
+    _notify(uow, event, domain.PROPOSAL_ANSWERED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
+            None, d["proposal_id"], {"title": d["title"]})

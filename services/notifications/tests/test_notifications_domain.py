@@ -86,4 +86,5 @@ def test_params_are_not_modified_and_braces_in_values_are_not_reformatted():
 def test_every_kind_has_a_title_in_every_language():
     assert domain.LANGUAGES == ("nl", "en")
     for lang in domain.LANGUAGES:
-        assert set(domain.TITLES[lang]) == {STATEMENT_PUBLISHED, PHASE_CHANGED, OFFICIAL_ANSWER, THRESHOLD_REACHED}
+        assert set(domain.TITLES[lang]) == {STATEMENT_PUBLISHED, PHASE_CHANGED, OFFICIAL_ANSWER, THRESHOLD_REACHED,
+                                            domain.PROPOSAL_ANSWERED}

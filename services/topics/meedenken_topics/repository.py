@@ -24,6 +24,10 @@ def ensure_indexes(db):
     db.reactions.create_index([("topic_id", ASCENDING), ("parent_id", ASCENDING), ("_id", ASCENDING)])
     db.agenda_proposals.create_index([("org", ASCENDING), ("_id", DESCENDING)])
     db.topics.create_index([("org", ASCENDING), ("last_activity_at", DESCENDING)])
+    db.reactions.create_index([("org", ASCENDING), ("parent_id", ASCENDING), ("official_answer", ASCENDING),
+                               ("answered_by_official", ASCENDING), ("_id", ASCENDING)])
+    db.statements.create_index([("org", ASCENDING), ("status", ASCENDING), ("_id", ASCENDING)])
+    db.agenda_proposals.create_index([("org", ASCENDING), ("status", ASCENDING), ("_id", ASCENDING)])
     for collection in ("statements", "reactions", "agenda_proposals"):
         db[collection].create_index([("author_id", ASCENDING), ("_id", DESCENDING)])
 
@@ -138,6 +142,38 @@ def reaction_page(db, topic_id, after=None, limit=20, replies_per_thread=3):
     return threads, (threads[-1]["_id"] if more and threads else None)
 
 
+def set_reaction_hidden(db, session, reaction_id, hidden):
+    """Compare-and-set: hide a visible reaction (``hidden`` given) or restore a hidden one."""
+    condition = {"hidden": None} if hidden else {"hidden": {"$ne": None}}
+    result = db.reactions.update_one({"_id": reaction_id, **condition}, {"$set": {"hidden": hidden}},
+                                     session=session)
+    return result.modified_count == 1
+
+
+def mark_answered_by_official(db, session, reaction_id):
+    db.reactions.update_one({"_id": reaction_id}, {"$set": {"answered_by_official": True}}, session=session)
+
+
+def awaiting_answer(db, org, limit):
+    """Citizens' top-level reactions no official has answered yet, oldest first."""
+    return list(db.reactions.find({"org": org, "parent_id": None, "official_answer": False,
+                                   "answered_by_official": {"$ne": True}, "hidden": None})
+                .sort("_id", ASCENDING).limit(limit))
+
+
+def pending_statements(db, org, limit):
+    return list(db.statements.find({"org": org, "status": "pending"}).sort("_id", ASCENDING).limit(limit))
+
+
+def proposals_to_answer(db, org, limit):
+    return list(db.agenda_proposals.find({"org": org, "status": "threshold_reached"}).sort("_id", ASCENDING)
+                .limit(limit))
+
+
+def titles_of(db, topic_ids):
+    return {t["_id"]: t["title"] for t in db.topics.find({"_id": {"$in": sorted(set(topic_ids))}}, {"title": 1})}
+
+
 # agenda proposals -------------------------------------------------------------------------------
 
 def get_proposal(db, proposal_id, session=None):
@@ -149,6 +185,13 @@ def list_proposals(db, org, after=None, limit=20):
     if after:
         query["_id"] = {"$lt": after}
     return list(db.agenda_proposals.find(query).sort("_id", DESCENDING).limit(limit + 1))
+
+
+def set_proposal_answer(db, session, proposal_id, answer):
+    result = db.agenda_proposals.update_one(
+        {"_id": proposal_id, "status": "threshold_reached"},
+        {"$set": {"status": "answered", "answer": answer}}, session=session)
+    return result.modified_count == 1
 
 
 def mark_threshold_reached(db, session, proposal_id, at):

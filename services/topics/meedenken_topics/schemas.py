@@ -76,6 +76,7 @@ class PhaseChangeIn(Schema):
 
 class TopicQuery(Schema):
     org = fields.String(validate=SLUG)
+    drafts = fields.Boolean(load_default=False)
     sort = fields.String(load_default="newest", validate=validate.OneOf(["newest", "activity"]))
     phase = fields.String(validate=validate.OneOf(PHASES))
     tag = fields.String(validate=validate.Length(min=1, max=40))
@@ -144,6 +145,17 @@ class ReactionQuery(Schema):
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+class HiddenOut(Schema):
+    reason = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+
+
+class ReactionModerationIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["hide", "restore"]))
+    reason = text(2_000, load_default="", min_length=0)
+
+
 class ReactionOut(Schema):
     id = fields.String(attribute="_id")
     topic_id = fields.String()
@@ -152,6 +164,8 @@ class ReactionOut(Schema):
     author_id = fields.String()
     author_name = fields.String()
     official_answer = fields.Boolean()
+    answered_by_official = fields.Boolean(dump_default=False)
+    hidden = fields.Nested(HiddenOut, allow_none=True, dump_default=None)
     reply_count = fields.Integer(dump_default=0)
     created_at = fields.DateTime()
 
@@ -166,6 +180,17 @@ class AgendaProposalIn(Schema):
     motivation = text(5_000, required=True, min_length=10)
 
 
+class ProposalAnswerIn(Schema):
+    answer = text(5_000, required=True, min_length=10)
+
+
+class ProposalAnswerOut(Schema):
+    text = fields.String()
+    by = fields.String()
+    by_name = fields.String()
+    at = fields.DateTime()
+
+
 class AgendaProposalOut(Schema):
     id = fields.String(attribute="_id")
     org = fields.String()
@@ -177,12 +202,18 @@ class AgendaProposalOut(Schema):
     support_threshold = fields.Integer()
     created_at = fields.DateTime()
     threshold_reached_at = fields.DateTime(allow_none=True)
+    answer = fields.Nested(ProposalAnswerOut, allow_none=True, dump_default=None)
 
 
 class ProposalQuery(Schema):
     org = fields.String(required=True, validate=SLUG)
     after = fields.String(validate=ID)
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class QueueQuery(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class ThresholdReachedData(Schema):

@@ -68,6 +68,18 @@ class TopicsService:
         return usecases.list_reactions(self.store, actor, topic_id, query)
 
     @rpc
+    def moderate_reaction(self, actor, reaction_id, payload):
+        return usecases.moderate_reaction(self.store, actor, reaction_id, payload)
+
+    @rpc
+    def moderation_queue(self, actor, query):
+        return usecases.moderation_queue(self.store, actor, query)
+
+    @rpc
+    def answer_agenda_proposal(self, actor, proposal_id, payload):
+        return usecases.answer_agenda_proposal(self.store, actor, proposal_id, payload)
+
+    @rpc
     def submit_agenda_proposal(self, actor, payload):
         return usecases.submit_agenda_proposal(self.store, actor, payload)
 

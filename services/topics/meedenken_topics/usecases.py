@@ -3,11 +3,13 @@ record the event in one transaction. Entry points in service.py only call these.
 from meedenken_kit.errors import Conflict, NotFound, load_or_raise
 
 from . import domain, repository as repo
-from .events import (AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_POSTED, STATEMENT_ADDED,
+from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_HIDDEN,
+                     REACTION_POSTED, REACTION_RESTORED, STATEMENT_ADDED,
                      STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED, TOPIC_PHASE_CHANGED,
                      TOPIC_PUBLISHED, TOPIC_UPDATED)
 from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, ModerationIn, OrganisationIn,
-                      OrganisationOut, PhaseChangeIn, ProposalQuery, ReactionIn, ReactionOut, ReactionQuery,
+                      OrganisationOut, PhaseChangeIn, ProposalAnswerIn, ProposalQuery, QueueQuery, ReactionIn,
+                      ReactionModerationIn, ReactionOut, ReactionQuery,
                       ReactionThreadOut, StatementIn, StatementOut, TopicIn, TopicOut, TopicPatch, TopicQuery,
                       ThresholdReachedData, ThemeSchema, ID_PATTERN)
 
@@ -141,9 +143,10 @@ def get_topic(uow, actor, topic_id):
 def list_topics(uow, actor, query):
     actor = actor_of(actor)
     q = load_or_raise(TopicQuery(), query or {})
-    phases = {q["phase"]} if "phase" in q else domain.PUBLISHED
-    if phases == {domain.DRAFT} and not (q.get("org") and domain.is_official(actor, q["org"])):
-        phases = set()
+    official = bool(q.get("org")) and domain.is_official(actor, q["org"])
+    phases = {q["phase"]} if "phase" in q else (set(domain.PHASES) if q["drafts"] and official else domain.PUBLISHED)
+    if domain.DRAFT in phases and not official:
+        phases = phases - {domain.DRAFT}
     rows = repo.list_topics(uow.db, phases, q.get("org"), q.get("tag"), q.get("after"), q["limit"],
                             q["sort"]) if phases else []
     items = rows[:q["limit"]]
@@ -240,6 +243,7 @@ def post_reaction(uow, actor, topic_id, payload):
     reaction = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"],
                 "parent_id": parent["_id"] if parent else None, "body": data["body"], "author_id": actor["id"],
                 "author_name": actor["name"], "official_answer": official_answer, "reply_count": 0,
+                "answered_by_official": False, "hidden": None,
                 "created_at": repo.now()}
 
     def txn(session):
@@ -247,6 +251,8 @@ def post_reaction(uow, actor, topic_id, payload):
         repo.topic_activity(uow.db, session, topic["_id"], "reaction_count")
         if parent:
             repo.bump(uow.db, session, "reactions", parent["_id"], "reply_count")
+            if official_answer:
+                repo.mark_answered_by_official(uow.db, session, parent["_id"])
         uow.emit(session, REACTION_POSTED, reaction["_id"], {
             "reaction_id": reaction["_id"], "topic_id": topic["_id"], "org": topic["org"],
             "topic_title": topic["title"], "parent_id": reaction["parent_id"],
@@ -261,7 +267,50 @@ def list_reactions(uow, actor, topic_id, query):
     q = load_or_raise(ReactionQuery(), query or {})
     topic = _topic(uow, topic_id, actor)
     threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"])
-    return {"items": thread_out.dump(threads), "next": next_cursor}
+    shown = [{**domain.reaction_for(thread, topic, actor),
+              "replies": [domain.reaction_for(reply, topic, actor) for reply in thread.get("replies", [])]}
+             for thread in threads]
+    return {"items": thread_out.dump(shown), "next": next_cursor}
+
+
+def moderate_reaction(uow, actor, reaction_id, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(ReactionModerationIn(), payload)
+    reaction = repo.get_reaction(uow.db, _valid_id(reaction_id, "Reaction"))
+    topic = repo.get_topic(uow.db, reaction["topic_id"]) if reaction else None
+    if topic is None:
+        raise NotFound("Reaction not found.")
+    domain.check_reaction_moderation(reaction, topic, actor, data["decision"], data["reason"])
+    hidden = {"reason": data["reason"], "by": actor["id"], "at": repo.now()} if data["decision"] == "hide" else None
+
+    def txn(session):
+        if not repo.set_reaction_hidden(uow.db, session, reaction["_id"], hidden):
+            raise Conflict("This reaction was moderated meanwhile.")
+        common = {"reaction_id": reaction["_id"], "topic_id": topic["_id"], "org": topic["org"],
+                  "author_id": reaction["author_id"], "actor_id": actor["id"]}
+        if hidden:
+            uow.emit(session, REACTION_HIDDEN, reaction["_id"], {**common, "reason": data["reason"]})
+        else:
+            uow.emit(session, REACTION_RESTORED, reaction["_id"], common)
+        return repo.get_reaction(uow.db, reaction["_id"], session)
+    return reaction_out.dump(uow.transaction(txn))
+
+
+def moderation_queue(uow, actor, query):
+    """What waits for the organisation's officials: citizens' statements to moderate, reactions
+    without an official answer (oldest first) and agenda proposals that reached their threshold."""
+    actor = domain.require_actor(actor_of(actor))
+    q = load_or_raise(QueueQuery(), query)
+    domain.require_official(actor, q["org"])
+    statements = repo.pending_statements(uow.db, q["org"], q["limit"])
+    reactions = repo.awaiting_answer(uow.db, q["org"], q["limit"])
+    titles = repo.titles_of(uow.db, [s["topic_id"] for s in statements] + [r["topic_id"] for r in reactions])
+    return {
+        "pending_statements": [{**statement_out.dump(s), "topic_title": titles.get(s["topic_id"], "")}
+                               for s in statements],
+        "awaiting_answer": [{**reaction_out.dump(r), "topic_title": titles.get(r["topic_id"], "")} for r in reactions],
+        "proposals_to_answer": proposal_out.dump(repo.proposals_to_answer(uow.db, q["org"], q["limit"]), many=True),
+    }
 
 
 # agenda proposals -------------------------------------------------------------------------------
@@ -298,6 +347,25 @@ def list_agenda_proposals(uow, query):
     items = rows[:q["limit"]]
     return {"items": proposal_out.dump(items, many=True),
             "next": items[-1]["_id"] if len(rows) > q["limit"] else None}
+
+
+def answer_agenda_proposal(uow, actor, proposal_id, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(ProposalAnswerIn(), payload)
+    proposal = repo.get_proposal(uow.db, _valid_id(proposal_id, "Agenda proposal"))
+    if proposal is None:
+        raise NotFound("Agenda proposal not found.")
+    domain.check_proposal_answer(proposal, actor)
+    answer = {"text": data["answer"], "by": actor["id"], "by_name": actor["name"], "at": repo.now()}
+
+    def txn(session):
+        if not repo.set_proposal_answer(uow.db, session, proposal["_id"], answer):
+            raise Conflict("This agenda proposal was answered meanwhile.")
+        uow.emit(session, AGENDA_PROPOSAL_ANSWERED, proposal["_id"], {
+            "proposal_id": proposal["_id"], "org": proposal["org"], "title": proposal["title"],
+            "author_id": proposal["author_id"], "answer": data["answer"], "actor_id": actor["id"]})
+        return repo.get_proposal(uow.db, proposal["_id"], session)
+    return proposal_out.dump(uow.transaction(txn))
 
 
 def on_threshold_reached(uow, event):

@@ -1,6 +1,7 @@
 """Citizens' agenda proposals and their supports."""
 from ..routing import Route, require_id
-from ..schemas import AgendaProposal, AgendaProposalIn, AgendaProposalList, ProposalListQuery, SupportResult
+from ..schemas import (AgendaProposal, AgendaProposalIn, AgendaProposalList, ProposalAnswerIn, ProposalListQuery,
+                       SupportResult)
 
 
 def _with_supports(call, proposals):
@@ -36,6 +37,12 @@ def support(call, proposal_id):
     return {key: result[key] for key in ("proposal_id", "supports", "supported", "threshold_reached")}
 
 
+def answer(call, proposal_id):
+    proposal = call.rpc.call("topics", "answer_agenda_proposal", call.actor,
+                             require_id(proposal_id, "Agenda proposal"), call.body)
+    return _with_supports(call, [proposal])[0]
+
+
 A = ("agenda proposals",)
 ROUTES = [
     Route("POST", "/api/v1/agenda-proposals", submit, "Propose an item for the agenda", auth="citizen",
@@ -47,4 +54,7 @@ ROUTES = [
     Route("POST", "/api/v1/agenda-proposals/{proposal_id}/support", support,
           "Support an agenda proposal (once per citizen)", auth="citizen", answer=SupportResult,
           errors=(401, 404), tags=A),
+    Route("POST", "/api/v1/agenda-proposals/{proposal_id}/answer", answer,
+          "Answer an agenda proposal that reached its threshold", auth="official", body=ProposalAnswerIn,
+          answer=AgendaProposal, errors=(400, 401, 403, 404, 409, 422), tags=A),
 ]

@@ -1,7 +1,7 @@
 """Health, readiness, the OpenAPI document and organisations."""
 from ..problems import Problem
 from ..routing import Route
-from ..schemas import Health, Organisation
+from ..schemas import Health, ModerationQueue, Organisation
 
 
 def healthz(call):
@@ -27,6 +27,10 @@ def get_org(call, slug):
     return call.rpc.call("topics", "get_org", slug)
 
 
+def queue(call, slug):
+    return call.rpc.call("topics", "moderation_queue", call.actor, {"org": slug})
+
+
 ROUTES = [
     Route("GET", "/healthz", healthz, "Liveness", answer=Health, tags=("system",)),
     Route("GET", "/readyz", readyz, "Readiness: database and broker reachable", answer=Health, errors=(503,),
@@ -34,5 +38,9 @@ ROUTES = [
     Route("GET", "/api/v1/openapi.json", openapi, "This document (OpenAPI 3.1)", tags=("system",)),
     Route("GET", "/api/v1/orgs", list_orgs, "Organisations on this platform", tags=("organisations",)),
     Route("GET", "/api/v1/orgs/{slug}", get_org, "One organisation", answer=Organisation, errors=(404,),
+          tags=("organisations",)),
+    Route("GET", "/api/v1/orgs/{slug}/queue", queue,
+          "For officials: statements to moderate, reactions awaiting an official answer (oldest first), "
+          "agenda proposals to answer", auth="official", answer=ModerationQueue, errors=(401, 403, 404),
           tags=("organisations",)),
 ]

@@ -1,7 +1,8 @@
 """Topics, their statements and reactions, answers to statements, follows."""
 from ..routing import Route, require_id
 from ..rpc import RpcError
-from ..schemas import (CursorQuery, ModerationIn, PhaseIn, ReactionIn, ReactionList, Reaction, ResponseIn,
+from ..schemas import (CursorQuery, ModerationIn, PhaseIn, ReactionIn, ReactionList, Reaction, ReactionModerationIn,
+                       ResponseIn,
                        ResponseResult, Statement, StatementIn, Topic, TopicIn, TopicList, TopicListQuery,
                        TopicPage, TopicPatchIn)
 
@@ -78,6 +79,11 @@ def answer_statement(call, statement_id):
         "choice": call.body["choice"]})
 
 
+def moderate_reaction(call, reaction_id):
+    return call.rpc.call("topics", "moderate_reaction", call.actor, require_id(reaction_id, "Reaction"),
+                         {"reason": "", **call.body})
+
+
 def post_reaction(call, topic_id):
     return call.rpc.call("topics", "post_reaction", call.actor, require_id(topic_id, "Topic"),
                          {"parent_id": None, **call.body})
@@ -126,6 +132,9 @@ ROUTES = [
     Route("POST", "/api/v1/topics/{topic_id}/reactions", post_reaction,
           "React, or reply to a reaction (an official's reaction is an official answer)", auth="citizen",
           body=ReactionIn, status=201, answer=Reaction, errors=(400, 401, 403, 404, 409, 422), tags=T),
+    Route("POST", "/api/v1/reactions/{reaction_id}/moderation", moderate_reaction,
+          "Hide a reaction (with a reason shown in its place) or restore it", auth="official",
+          body=ReactionModerationIn, answer=Reaction, errors=(400, 401, 403, 404, 409, 422), tags=T),
     Route("GET", "/api/v1/topics/{topic_id}/reactions", list_reactions,
           "Top-level reactions with their first replies, oldest first", query=CursorQuery, answer=ReactionList,
           errors=(404, 422), tags=T),

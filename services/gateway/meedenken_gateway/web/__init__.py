@@ -1,10 +1,9 @@
 """The web pages: server-rendered HTML (Jinja2) on the NL Design System, Dutch first."""
 from pathlib import Path
 
-import falcon
-
-from . import citizen
+from . import citizen, official
 from .framework import mount_pages
+from .feed import FeedResource
 from .theme import ThemeResource
 
 HERE = Path(__file__).parent
@@ -12,7 +11,7 @@ VENDOR = {
     "/static/vendor/utrecht": HERE / "node_modules/@utrecht/component-library-css/dist",
     "/static/vendor/utrecht-tokens": HERE / "node_modules/@utrecht/design-tokens/dist",
 }
-PAGES = [*citizen.PAGES]
+PAGES = [*citizen.PAGES, *official.PAGES]
 
 
 def mount(app, gateway):
@@ -22,7 +21,6 @@ def mount(app, gateway):
             raise SystemExit(f"web assets missing in {directory}: run `make install` (npm ci)")
         app.add_static_route(prefix, str(directory))
     app.add_route("/thema/{slug}.css", ThemeResource(gateway, citizen.org))
+    app.add_route("/organisaties/{slug}/feed.atom", FeedResource(gateway, citizen.org))
     mount_pages(app, gateway, PAGES)
 
-
-__all__ = ["mount", "falcon"]

@@ -127,8 +127,7 @@ def new_proposal(web, slug):
     if web.req.method == "POST":
         data = {"org": slug, "title": web.form.get("titel", "").strip(),
                 "motivation": web.form.get("toelichting", "").strip()}
-        body = web.validate(AgendaProposalIn, data, "proposal_new.html",
-                            {"org": organisation, "values": web.form})
+        body = web.validate(AgendaProposalIn, data, "proposal_new.html", {"org": organisation})
         created = agenda_api.submit(web.call(body=body))
         raise Redirect(f"/agendapunten/{created['id']}", "proposal_submitted")
     web.render("proposal_new.html", org=organisation)
@@ -168,7 +167,7 @@ def register(web):
         try:
             account = accounts.register(web.gateway.mongo, web.gateway.db, **body)
         except accounts.EmailTaken:
-            raise FormErrors("register.html", {"values": data}, {"email": ["email_taken"]}) from None
+            raise FormErrors("register.html", {"values": web.form}, {"email": ["email_taken"]}) from None
         web.gateway.relay.wake()
         _start_session(web, account)
         raise Redirect("/", "registered")

@@ -65,8 +65,7 @@ class Web:
         self.req, self.resp, self.gateway, self.renderer = req, resp, gateway, renderer
         settings = gateway.settings
         self.browser = session.browser_id(req, resp, settings)
-        self.lang = i18n.pick(req.get_param("lang"), _cookie(req, session.LANGUAGE),
-                              req.get_header("Accept-Language"))
+        self.lang = i18n.pick(req.get_param("lang"), _cookie(req, session.LANGUAGE))
         if req.get_param("lang") in i18n.LANGUAGES:
             session.set_cookie(resp, settings, session.LANGUAGE, self.lang, max_age=365 * 24 * 3600)
         self.translations = renderer.environments[self.lang]
@@ -108,7 +107,8 @@ class Web:
         try:
             return schema_class().load(data)
         except ValidationError as exc:
-            raise FormErrors(template, {**context, "values": data}, exc.messages) from None
+            # the form is shown again as typed (its own field names), with the errors
+            raise FormErrors(template, {**context, "values": self.form}, exc.messages) from None
 
     def render(self, template, status=200, **context):
         flash = _cookie(self.req, session.FLASH)

@@ -31,7 +31,7 @@ def load(lang):
     return gettext.GNUTranslations(buffer)
 
 
-def pick(requested, cookie, accept_language):
+def pick(requested, cookie):
     """The page language: an explicit choice, then the saved one, then Dutch (the default for
     everyone, whatever the browser says, as the mission asks)."""
     for candidate in (requested, cookie):

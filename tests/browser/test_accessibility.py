@@ -1,0 +1,129 @@
+"""axe-core (WCAG 2.1 A and AA rules) on every citizen page type, logged out and logged in, with a
+full-page screenshot of each under .run/test-output/screenshots/."""
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import TIMEOUT_MS, login, screenshot
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
+AXE = Axe()
+NOT_FOUND = "/onderwerpen/000000000000000000000000"
+
+# (page type, path template, who may see it: "both", "anonymous" or "citizen")
+PAGES = [
+    ("platform-home", "/", "both"),
+    ("org-home", "/organisaties/{org}", "both"),
+    ("topic", "/onderwerpen/{topic}", "both"),
+    ("proposals", "/organisaties/{org}/agendapunten", "both"),
+    ("proposal-open", "/agendapunten/{open_proposal}", "both"),
+    ("proposal-threshold", "/agendapunten/{proposal}", "both"),
+    ("proposal-new", "/organisaties/{org}/agendapunten/nieuw", "citizen"),
+    ("login", "/inloggen", "both"),
+    ("register", "/registreren", "both"),
+    ("notifications", "/meldingen", "citizen"),
+    ("profile", "/profiel", "citizen"),
+    ("contributions", "/mijn-bijdragen", "citizen"),
+    ("error-404", NOT_FOUND, "both"),
+]
+CASES = [pytest.param(name, path, who, id=f"{name}-{who}")
+         for name, path, visible in PAGES for who in ("anoniem", "ingelogd")
+         if visible == "both" or (visible, who) in (("anonymous", "anoniem"), ("citizen", "ingelogd"))]
+
+
+@pytest.fixture(scope="module")
+def contexts(browser, site):
+    """One context logged out and one logged in (as the seeded citizen who took part in everything)."""
+    made = {}
+    for who in ("anoniem", "ingelogd"):
+        context = browser.new_context(base_url=site.url, locale="nl-NL", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        made[who] = context
+    page = made["ingelogd"].new_page()
+    login(page, site.reader["email"], site.reader["password"])
+    page.close()
+    yield made
+    for context in made.values():
+        context.close()
+
+
+def describe(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"[{violation['id']}] ({violation.get('impact')}) {violation['help']} — {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {', '.join(map(str, node['target']))}: {node['html'][:300]}")
+            if node.get("failureSummary"):
+                lines.append("      " + node["failureSummary"].replace("\n", "\n      "))
+    return "\n".join(lines)
+
+
+def assert_accessible(page, name):
+    screenshot(page, name)
+    results = AXE.run(page, options=WCAG_21_AA)
+    violations = results.response["violations"]
+    assert results.response["testEngine"]["name"] == "axe-core"
+    assert not violations, f"{len(violations)} WCAG 2.1 AA violation(s) on {page.url}:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("name, path, who", CASES)
+def test_page_has_no_wcag_violations(contexts, site, name, path, who):
+    page = contexts[who].new_page()
+    try:
+        target = path.format(org=site.org, topic=site.topic, proposal=site.proposal, open_proposal=site.open_proposal)
+        response = page.goto(target)
+        assert response.status == (404 if path == NOT_FOUND else 200), f"{target} answered {response.status}"
+        assert page.url == site.url + target, f"{target} went to {page.url}"
+        assert page.locator("html").get_attribute("lang") == "nl"
+        assert page.locator("h1").count() == 1
+        if name == "topic":
+            topic_checks(page, site, who)
+        assert_accessible(page, f"a11y-{name}-{who}")
+    finally:
+        page.close()
+
+
+def topic_checks(page, site, who):
+    """The topic page is in the state the test means to check: in consult, one statement answered
+    and one not (for the citizen), reactions with an official answer; the reply forms open."""
+    assert page.get_by_text("Uw mening telt: geef antwoord op de stellingen").is_visible()
+    assert page.get_by_text("Officieel antwoord").count() >= 1
+    answered, unanswered = (page.locator(f"#stelling-{sid}") for sid in site.statements)
+    if who == "ingelogd":
+        assert answered.get_by_role("button", name="Eens", exact=True).get_attribute("aria-pressed") == "true"
+        assert answered.locator(".meedenken-tally").count() == 1
+        assert unanswered.locator(".meedenken-tally").count() == 0
+        assert page.get_by_text("Wacht op beoordeling").count() == 1
+        page.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
+    else:
+        assert page.get_by_role("link", name="Log in om uw mening te geven").count() == 2
+
+
+def test_register_with_errors_has_no_wcag_violations(browser, site):
+    for who in ("anoniem",):
+        context = browser.new_context(base_url=site.url, locale="nl-NL")
+        try:
+            page = context.new_page()
+            page.goto("/registreren")
+            page.get_by_label("Uw naam").fill("E")
+            page.get_by_label("E-mailadres").fill("geen-adres")
+            page.get_by_label("Wachtwoord").fill("kort")
+            with page.expect_response(lambda r: r.request.method == "POST") as answer:
+                page.get_by_role("button", name="Account maken").click()
+            assert answer.value.status == 422
+            page.wait_for_load_state()
+            assert page.locator("[aria-invalid=true]").count() == 3
+            assert_accessible(page, f"a11y-register-errors-{who}")
+        finally:
+            context.close()
+
+
+def test_notifications_page_lists_items(contexts, site):
+    """The logged-in notifications page is checked with real items in it (not just the empty text)."""
+    page = contexts["ingelogd"].new_page()
+    try:
+        page.goto("/meldingen")
+        assert page.get_by_role("button", name="Markeer als gelezen").count() >= 5
+        assert page.locator(".meedenken-notification").count() >= 5
+    finally:
+        page.close()
