@@ -166,3 +166,12 @@ def test_notifications_page_lists_and_marks_read(platform, journey):
     assert ids and "Uw agendapunt" in page
     assert browser.post(f"/meldingen/{ids[0]}/gelezen", {}, csrf_from="/meldingen").status_code == 303
     assert f"/meldingen/{ids[0]}/gelezen" not in browser.get("/meldingen").text
+
+
+def test_unknown_addresses_get_a_page_outside_the_api(platform):
+    browser = Browser(platform.url)
+    page = browser.get("/bestaat-niet")
+    assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+    assert "Deze pagina bestaat niet" in page.text
+    api_answer = browser.get("/api/v1/bestaat-niet")
+    assert api_answer.status_code == 404 and api_answer.headers["Content-Type"].startswith("application/problem+json")

@@ -3,12 +3,10 @@ media, newsletters and social-media tools can follow without scraping."""
 from datetime import datetime, timezone
 from xml.etree import ElementTree as ET
 
-import falcon
-
 from ..api import topics as topics_api
 from ..routing import Call
-from ..rpc import RemoteError
 from .i18n import formatters
+from .theme import OrgResource
 
 ATOM = "http://www.w3.org/2005/Atom"
 PHASE_NL = {"inform": "informeren", "consult": "raadplegen", "advise": "adviseren", "co_create": "coproduceren",
@@ -56,16 +54,9 @@ def atom(org, topics, base_url):
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")
 
 
-class FeedResource:
-    def __init__(self, gateway, find_org):
-        self.gateway = gateway
-        self.find_org = find_org
-
+class FeedResource(OrgResource):
     def on_get(self, req, resp, slug):
-        try:
-            org = self.find_org(self.gateway, slug)
-        except RemoteError:
-            raise falcon.HTTPNotFound() from None
+        org = self.org_or_404(slug)
         call = Call(req, self.gateway, None, None, {"org": slug, "limit": 100})
         topics = topics_api.list_topics(call)["items"]
         resp.content_type = "application/atom+xml; charset=utf-8"

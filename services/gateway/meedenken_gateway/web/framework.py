@@ -168,6 +168,17 @@ class PageResource:
         web.render("error.html", status=problem.status, problem=problem)
 
 
+class NotFoundPage:
+    """A page, not problem+json, for addresses outside the API that match nothing."""
+
+    def __init__(self, gateway, renderer):
+        self.gateway, self.renderer = gateway, renderer
+
+    def __call__(self, req, resp, **params):
+        web = Web(req, resp, self.gateway, self.renderer)
+        PageResource._error(web, Problem(404, "No page at this address."))
+
+
 def mount_pages(app, gateway, pages):
     renderer = Renderer()
     by_path = {}
@@ -175,4 +186,5 @@ def mount_pages(app, gateway, pages):
         by_path.setdefault(page.path, []).append(page)
     for path, path_pages in by_path.items():
         app.add_route(path, PageResource(gateway, renderer, path_pages))
+    app.add_sink(NotFoundPage(gateway, renderer), prefix=r"/(?!api/|static/|healthz|readyz)")
     return renderer

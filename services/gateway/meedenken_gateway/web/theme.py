@@ -35,16 +35,25 @@ TEMPLATE = """.meedenken-org-theme {{
 """
 
 
-class ThemeResource:
+class OrgResource:
+    """A public, cacheable document about one organisation (its theme, its feed)."""
+
     def __init__(self, gateway, find_org):
         self.gateway = gateway
         self.find_org = find_org
 
-    def on_get(self, req, resp, slug):
+    def org_or_404(self, slug):
         try:
-            org = self.find_org(self.gateway, slug)
-        except RemoteError:
-            raise falcon.HTTPNotFound() from None
+            return self.find_org(self.gateway, slug)
+        except RemoteError as exc:
+            if exc.exc_type == "NotFound":
+                raise falcon.HTTPNotFound() from None
+            raise
+
+
+class ThemeResource(OrgResource):
+    def on_get(self, req, resp, slug):
+        org = self.org_or_404(slug)
         resp.content_type = "text/css; charset=utf-8"
         resp.cache_control = ["public", "max-age=300"]
         resp.text = TEMPLATE.format(**org["theme"])
