@@ -146,6 +146,8 @@ def site(platform, api, cli):
     # the reader's inbox fills through events: the phase change, two statements, the official
     # answer and the proposal's threshold
     eventually(lambda: len(inbox(api, reader)) >= 5, timeout=30)
+    eventually(lambda: api.get(f"/api/v1/agenda-proposals/{proposal.json()['id']}").json()["status"]
+               == "threshold_reached", timeout=30)
     return Site(url=platform.url, org=org, org_name=org_name, other_org=other, topic=topic_id,
                 statements=statements, reaction=reaction.json()["id"], official_answer=answer.json()["id"],
                 proposal=proposal.json()["id"], open_proposal=open_proposal.json()["id"],
