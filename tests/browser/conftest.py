@@ -51,6 +51,7 @@ class Site:
     official_token: str
     helper_token: str
     tokens: dict = field(default_factory=dict)
+    official: dict = field(default_factory=dict)
 
 
 def create_consult_topic(api, official, org, title, statements, reader_token=None):
@@ -152,7 +153,8 @@ def site(platform, api, cli):
                 statements=statements, reaction=reaction.json()["id"], official_answer=answer.json()["id"],
                 proposal=proposal.json()["id"], open_proposal=open_proposal.json()["id"],
                 reader={"email": reader_email, "password": PASSWORD, "name": "Lieke Lezer"},
-                official_token=official, helper_token=helper, tokens={"reader": reader})
+                official_token=official, helper_token=helper, tokens={"reader": reader},
+                official={"email": official_email, "password": PASSWORD, "name": "Ambtenaar Jansen"})
 
 
 @pytest.fixture
