@@ -171,6 +171,14 @@ def page(context):
     return context.new_page()
 
 
+def status_text(page):
+    """The status message a form left; the page puts it into its live region just after loading
+    (so screen readers announce it), hence the wait."""
+    region = page.get_by_role("status")
+    region.locator(".utrecht-alert").wait_for()
+    return region.inner_text().strip()
+
+
 def login(page, email, password=PASSWORD, start="/inloggen"):
     """Log in through the login form; returns the response of the page the form redirected to."""
     page.goto(start)
@@ -178,7 +186,7 @@ def login(page, email, password=PASSWORD, start="/inloggen"):
     page.get_by_label("Wachtwoord").fill(password)
     with page.expect_navigation():
         page.get_by_role("button", name="Inloggen").click()
-    assert page.get_by_role("status").inner_text().strip() == "U bent ingelogd."
+    assert status_text(page) == "U bent ingelogd."
     assert page.get_by_role("button", name="Uitloggen").is_visible()
     return page
 

@@ -7,7 +7,7 @@ import uuid
 from conftest import eventually
 from journey import PASSWORD, register_and_login
 
-from .conftest import create_consult_topic, login, official_reaction, screenshot
+from .conftest import create_consult_topic, login, official_reaction, screenshot, status_text
 
 FOCUSED = """() => {
   const el = document.activeElement;
@@ -22,10 +22,6 @@ FOCUSED = """() => {
           indicator: outline || shadow, shown: box.width > 1 && box.height > 1};
 }"""
 NO_HORIZONTAL_SCROLL = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
-
-
-def status_text(page):
-    return page.get_by_role("status").inner_text().strip()
 
 
 def submit(page, action, expect_path):

@@ -7,7 +7,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from conftest import eventually
 from journey import inbox
-from .conftest import login, screenshot
+from .conftest import login, screenshot, status_text
 from .test_accessibility import WCAG_21_AA, describe
 
 AXE = Axe()
@@ -17,7 +17,7 @@ def submit(page, button):
     """Click a form's button and land on the page it redirects to (POST-redirect-GET)."""
     with page.expect_navigation():
         button.click()
-    return page.get_by_role("status").inner_text().strip()
+    return status_text(page)
 
 
 def assert_accessible(page, name):
