@@ -8,33 +8,22 @@ dropped; a transient failure puts it back on its queue to try again.
 import logging
 
 import eventlet
-from kombu import Connection, Exchange, Queue
 from marshmallow import ValidationError
 from nameko import config
 from nameko.events import EventHandler
 
+from .deadletter import dead_letter_arguments, declare_dead_letter_queue
 from .envelope import parse_event
 from .mongo import TRANSIENT_ERRORS
 
 log = logging.getLogger(__name__)
-
-DEAD_LETTER_EXCHANGE = Exchange("meedenken.dead-letter", type="topic", durable=True)
-DEAD_LETTER_QUEUE = Queue("meedenken.dead-letter", exchange=DEAD_LETTER_EXCHANGE, routing_key="#", durable=True)
 RETRY_DELAY_SECONDS = 1.0
-
-
-def declare_dead_letter_queue(amqp_uri):
-    with Connection(amqp_uri) as connection:
-        DEAD_LETTER_QUEUE(connection.default_channel).declare()
 
 
 class CloudEventHandler(EventHandler):
     def setup(self):
         super().setup()
-        self.queue.queue_arguments = {
-            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE.name,
-            "x-dead-letter-routing-key": self.queue.name,
-        }
+        self.queue.queue_arguments = dead_letter_arguments(self.queue.name)
         declare_dead_letter_queue(config["AMQP_URI"])
 
     def handle_message(self, body, message):

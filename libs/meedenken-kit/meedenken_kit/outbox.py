@@ -41,6 +41,12 @@ def add_event(db, session, event):
     db.outbox.insert_one({"_id": ObjectId(), "state": PENDING, "event": event}, session=session)
 
 
+def add_events(db, session, events):
+    if events:
+        db.outbox.insert_many([{"_id": ObjectId(), "state": PENDING, "event": event} for event in events],
+                              session=session)
+
+
 class OutboxRelay:
     """Publishes the outbox of one service database. ``run(stop)`` loops until ``stop`` is set;
     ``wake()`` makes it look at once (called after a transaction that added events commits)."""

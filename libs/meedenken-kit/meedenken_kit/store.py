@@ -9,7 +9,7 @@ from pymongo.errors import DuplicateKeyError
 
 from .envelope import new_event
 from .mongo import connect, in_transaction
-from .outbox import OutboxRelay, add_event, ensure_outbox_indexes
+from .outbox import OutboxRelay, add_event, add_events, ensure_outbox_indexes
 
 KEEP_PROCESSED_SECONDS = 30 * 24 * 3600
 
@@ -31,6 +31,12 @@ class UnitOfWork:
         event = new_event(self.service, short_type, subject, data)
         add_event(self.db, session, event)
         return event
+
+    def emit_many(self, session, short_type, items):
+        """Record one event per ``(subject, data)`` with one database round trip."""
+        events = [new_event(self.service, short_type, subject, data) for subject, data in items]
+        add_events(self.db, session, events)
+        return events
 
     def apply_once(self, event_id, work):
         """Run ``work(session)`` in a transaction unless the event with this id was applied before.

@@ -9,8 +9,11 @@ from pymongo.errors import PyMongoError
 from meedenken_kit.mongo import connect, ping
 from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
+from meedenken_kit.partitioned import PartitionPublisher, PartitionedQueue
+
 from . import accounts, openapi, problems, web
 from .api import ROUTES
+from .cache import TTLCache
 from .routing import mount
 from .rpc import RpcClient
 from .settings import Settings
@@ -26,7 +29,12 @@ class Gateway:
         self._mongo = None
         self._relay = None
         self._relay_stop = threading.Event()
+        self._ballots = None
         self.openapi = openapi.build(ROUTES)
+        # accounts behind tokens: a role change or removal takes effect within this many seconds
+        self.accounts = TTLCache(seconds=30)
+        # whether a statement can be answered (its phase): checked with topics at most this often
+        self.answerable = TTLCache(seconds=5)
 
     @property
     def rpc(self):
@@ -52,6 +60,17 @@ class Gateway:
         return self._mongo
 
     @property
+    def ballots(self):
+        """Answers to statements go to the votes service's partitioned queue (votes declares it)."""
+        if self._ballots is None:
+            with self._lock:
+                if self._ballots is None:
+                    self._ballots = PartitionPublisher(
+                        self.settings.amqp_uri, PartitionedQueue("votes.ballots", self.settings.vote_partitions),
+                        declare=False)
+        return self._ballots
+
+    @property
     def db(self):
         return self.mongo[self.settings.mongo_db]
 
@@ -68,7 +87,7 @@ class Gateway:
             return None
         scheme, _, token = header.partition(" ")
         account_id = accounts.account_id_from_token(self.settings, token.strip()) if scheme.lower() == "bearer" else None
-        account = accounts.get(self.db, account_id) if account_id else None
+        account = self.accounts.get_or_load(account_id, lambda: accounts.get(self.db, account_id)) if account_id else None
         if account is None:
             raise problems.Problem(401, "The token is invalid or has expired; log in again.")
         return account
@@ -92,6 +111,8 @@ class Gateway:
             self._relay.wake()
         if self._rpc is not None:
             self._rpc.close()
+        if self._ballots is not None:
+            self._ballots.close()
         if self._mongo is not None:
             self._mongo.close()
 

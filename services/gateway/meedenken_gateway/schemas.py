@@ -203,7 +203,7 @@ class TopicPage(Topic):
 class ResponseResult(Schema):
     statement_id = fields.String()
     choice = fields.String(validate=validate.OneOf(CHOICES))
-    tally = fields.Nested(Tally)
+    recorded = fields.Boolean(metadata={"description": "true: durably queued, counted within moments"})
 
 
 class Hidden(Schema):

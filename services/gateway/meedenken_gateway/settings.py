@@ -18,6 +18,7 @@ class Settings:
     token_ttl_seconds: int
     rpc_timeout: float
     public_url: str
+    vote_partitions: int
 
     @classmethod
     def from_env(cls, environ=None):
@@ -32,6 +33,7 @@ class Settings:
             token_ttl_seconds=int(e.get("TOKEN_TTL_SECONDS", str(8 * 3600))),
             rpc_timeout=float(e.get("RPC_TIMEOUT_SECONDS", "10")),
             public_url=e.get("PUBLIC_URL", f"http://127.0.0.1:{e.get('PORT', '8000')}"),
+            vote_partitions=int(e.get("VOTE_PARTITIONS", "4")),
         )
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")

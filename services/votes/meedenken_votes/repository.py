@@ -1,7 +1,7 @@
 """The only module of the votes service that knows collections, indexes and queries."""
 from datetime import datetime, timezone
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 
 BATCH = 500
 
@@ -12,6 +12,7 @@ def now():
 
 def ensure_indexes(db):
     db.responses.create_index([("topic_id", ASCENDING), ("account_id", ASCENDING)])
+    db.responses.create_index("statement_id")
     db.tallies.create_index("topic_id")
     db.supports.create_index([("account_id", ASCENDING), ("proposal_id", ASCENDING)])
 
@@ -20,21 +21,35 @@ def response_key(statement_id, account_id):
     return f"{statement_id}:{account_id}"
 
 
-def get_response(db, statement_id, account_id, session=None):
-    return db.responses.find_one({"_id": response_key(statement_id, account_id)}, session=session)
+def tally_versions(db, statement_ids, session=None):
+    """statement id -> how many batches changed its tally (0 when it has none yet)."""
+    found = db.tallies.find({"_id": {"$in": sorted(statement_ids)}}, {"version": 1}, session=session)
+    return {doc["_id"]: doc.get("version", 0) for doc in found}
 
 
-def save_response(db, session, response, tally_increments):
+def answers_of(db, statement_id, session=None):
+    """account id -> choice for every answer to one statement."""
+    return {doc["account_id"]: doc["choice"] for doc in db.responses.find(
+        {"statement_id": statement_id}, {"account_id": 1, "choice": 1}, session=session).batch_size(BATCH)}
+
+
+def save_answers(db, session, ballots):
+    """Upsert the answers (natural key: statement + citizen), one round trip."""
     at = now()
-    db.responses.update_one(
-        {"_id": response_key(response["statement_id"], response["account_id"])},
-        {"$set": {**response, "updated_at": at}, "$setOnInsert": {"created_at": at}},
-        upsert=True, session=session)
-    db.tallies.update_one(
-        {"_id": response["statement_id"]},
-        {"$inc": tally_increments, "$setOnInsert": {"topic_id": response["topic_id"]}},
-        upsert=True, session=session)
-    return db.tallies.find_one({"_id": response["statement_id"]}, session=session)
+    db.responses.bulk_write([UpdateOne(
+        {"_id": response_key(b["statement_id"], b["account_id"])},
+        {"$set": {"statement_id": b["statement_id"], "topic_id": b["topic_id"], "account_id": b["account_id"],
+                  "choice": b["choice"], "updated_at": at}, "$setOnInsert": {"created_at": at}},
+        upsert=True) for b in ballots], ordered=False, session=session)
+
+
+def apply_tallies(db, session, changes):
+    """``changes``: statement id -> (topic id, {choice: delta}). Counts them and bumps each
+    statement's version; returns the new tally documents."""
+    db.tallies.bulk_write([UpdateOne(
+        {"_id": statement_id}, {"$inc": {**delta, "version": 1}, "$setOnInsert": {"topic_id": topic_id}}, upsert=True)
+        for statement_id, (topic_id, delta) in changes.items()], ordered=False, session=session)
+    return {doc["_id"]: doc for doc in db.tallies.find({"_id": {"$in": sorted(changes)}}, session=session)}
 
 
 def get_tally(db, statement_id, session=None):

@@ -18,6 +18,12 @@ class ResponseIn(Schema):
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
 
 
+class BallotIn(ResponseIn):
+    """An answer as the gateway queues it: with its own id (for tracing) and when it was cast."""
+    ballot_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    cast_at = fields.String(required=True, validate=validate.Length(min=1, max=40))
+
+
 class TopicVotesQuery(Schema):
     topic_id = fields.String(required=True, validate=ID)
     account_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))

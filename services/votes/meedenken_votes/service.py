@@ -3,16 +3,19 @@ from meedenken_kit.entrypoints import rpc
 from meedenken_kit.store import Store
 
 from . import usecases
+from .ballot_box import BallotBox
 from .repository import ensure_indexes
 
 
 class VotesService:
     name = "votes"
     store = Store(ensure_indexes)
+    ballot_box = BallotBox()
 
     @rpc
     def record_response(self, payload):
-        return usecases.record_response(self.store, payload)
+        with self.ballot_box.lock:
+            return usecases.record_response(self.store, self.ballot_box.cache, payload)
 
     @rpc
     def topic_votes(self, query):

@@ -2,28 +2,17 @@
 from meedenken_kit.errors import load_or_raise
 
 from . import domain, repository as repo
-from .events import STATEMENT_RESPONSE_RECORDED, SUPPORT_RECORDED, THRESHOLD_REACHED
+from .ballots import apply_ballots
+from .events import SUPPORT_RECORDED, THRESHOLD_REACHED
 from .schemas import ResponseIn, SupportIn, SupportsQuery, TopicVotesQuery
 
 
-def record_response(uow, payload):
-    """One answer per citizen per statement, changeable; repeating it changes nothing."""
+def record_response(uow, cache, payload):
+    """One answer, counted at once (the same counting as the batches): one answer per citizen per
+    statement, changeable; repeating it changes nothing."""
     response = load_or_raise(ResponseIn(), payload)
-
-    def txn(session):
-        previous = repo.get_response(uow.db, response["statement_id"], response["account_id"], session)
-        previous_choice = previous["choice"] if previous else None
-        change = domain.tally_change(previous_choice, response["choice"])
-        if not change:
-            return repo.get_tally(uow.db, response["statement_id"], session)
-        tally = repo.save_response(uow.db, session, response, change)
-        uow.emit(session, STATEMENT_RESPONSE_RECORDED, response["statement_id"], {
-            "statement_id": response["statement_id"], "topic_id": response["topic_id"],
-            "choice": response["choice"], "previous_choice": previous_choice, "tally": domain.tally_of(tally)})
-        return tally
-
-    tally = uow.transaction(txn)
-    return {"statement_id": response["statement_id"], "choice": response["choice"], "tally": domain.tally_of(tally)}
+    tally = apply_ballots(uow, cache, [response])[response["statement_id"]]
+    return {"statement_id": response["statement_id"], "choice": response["choice"], "tally": tally}
 
 
 def topic_votes(uow, query):

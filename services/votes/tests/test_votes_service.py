@@ -12,4 +12,4 @@ def test_record_response_delegates_to_its_usecase_with_the_store():
     answer = {"statement_id": "0" * 24, "choice": "agree", "tally": {"agree": 1, "disagree": 0, "pass": 0}}
     with mock.patch("meedenken_votes.usecases.record_response", return_value=answer) as usecase:
         assert service.record_response(payload) == answer
-    usecase.assert_called_once_with(service.store, payload)
+    usecase.assert_called_once_with(service.store, service.ballot_box.cache, payload)

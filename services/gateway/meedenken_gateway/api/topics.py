@@ -1,6 +1,11 @@
 """Topics, their statements and reactions, answers to statements, follows."""
+import uuid
+from datetime import datetime, timezone
+
+from meedenken_kit.envelope import rfc3339
+
 from ..routing import Route, require_id
-from ..rpc import RpcError
+from ..rpc import RpcError, ServiceUnavailable
 from ..schemas import (CursorQuery, ModerationIn, PhaseIn, ReactionIn, ReactionList, Reaction, ReactionModerationIn,
                        ResponseIn,
                        ResponseResult, Statement, StatementIn, Topic, TopicIn, TopicList, TopicListQuery,
@@ -72,8 +77,30 @@ def moderate_statement(call, statement_id):
                          {"reason": "", **call.body})
 
 
+def answerable(call, statement_id):
+    """The statement, when citizens may answer it now: asked of topics at most every few seconds
+    per statement (its phase changes rarely; answers come in thousands per second)."""
+    require_id(statement_id, "Statement")
+    return call.gateway.answerable.get_or_load(
+        statement_id, lambda: call.rpc.call("topics", "check_may_answer", call.actor, statement_id))
+
+
 def answer_statement(call, statement_id):
-    statement = call.rpc.call("topics", "check_may_answer", call.actor, require_id(statement_id, "Statement"))
+    """Queue the answer durably (publisher-confirmed into the votes service's partitioned queue)
+    and say so; the votes service counts queued answers in batches within milliseconds."""
+    statement = answerable(call, statement_id)
+    ballot = {"ballot_id": uuid.uuid4().hex, "statement_id": statement["id"], "topic_id": statement["topic"]["id"],
+              "account_id": call.account_id, "choice": call.body["choice"], "cast_at": rfc3339(datetime.now(timezone.utc))}
+    try:
+        call.gateway.ballots.publish(statement["id"], ballot, ballot["ballot_id"])
+    except Exception as exc:
+        raise ServiceUnavailable("votes", f"the answer could not be queued ({exc})") from None
+    return {"statement_id": statement["id"], "choice": ballot["choice"], "recorded": True}
+
+
+def answer_statement_now(call, statement_id):
+    """Count the answer before answering (the web page shows the tally right after)."""
+    statement = answerable(call, statement_id)
     return call.rpc.call("votes", "record_response", {
         "account_id": call.account_id, "statement_id": statement["id"], "topic_id": statement["topic"]["id"],
         "choice": call.body["choice"]})
@@ -124,7 +151,8 @@ ROUTES = [
           "Add a statement (an official's is published, a citizen's awaits moderation)", auth="citizen",
           body=StatementIn, status=201, answer=Statement, errors=(400, 401, 403, 404, 409, 422), tags=T),
     Route("PUT", "/api/v1/statements/{statement_id}/response", answer_statement,
-          "Answer a statement: agree, disagree or pass (idempotent, changeable)", auth="citizen",
+          "Answer a statement: agree, disagree or pass (idempotent, changeable). 200 once the answer is "
+          "durably queued; the tally follows within moments", auth="citizen",
           body=ResponseIn, answer=ResponseResult, errors=(400, 401, 404, 409, 422), tags=T),
     Route("POST", "/api/v1/statements/{statement_id}/moderation", moderate_statement,
           "Approve or reject a citizen's statement", auth="official", body=ModerationIn, answer=Statement,

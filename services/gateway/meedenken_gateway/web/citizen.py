@@ -85,7 +85,7 @@ def answer(web, statement_id):
     choice = web.form.get("keuze", "")
     if choice not in ResponseIn._declared_fields["choice"].validate.choices:
         raise Problem(422, "Choose agree, disagree or pass.")
-    topics_api.answer_statement(web.call(body={"choice": choice}), statement_id)
+    topics_api.answer_statement_now(web.call(body={"choice": choice}), statement_id)
     raise Redirect(f"{topic_url(topic_id)}#stelling-{statement_id}", "answered")
 
 

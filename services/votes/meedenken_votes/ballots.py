@@ -1,0 +1,99 @@
+"""Counting answers to statements in batches.
+
+Answers arrive as ballots (from the gateway's partitioned queue, or one at a time over RPC). A
+batch is applied in one transaction: the answers are upserted by their natural key (statement +
+citizen), each statement's tally gets the net change of the batch and its version goes up, and one
+``statement.response.recorded.v1`` per changed answer goes into the outbox. To know each citizen's
+previous answer without reading it back per ballot, the applier keeps the answers of the
+statements it counts in memory, valid only while the statement's tally version is the one it saw
+(another instance, or the RPC path, may have counted since)."""
+from collections import OrderedDict, defaultdict
+
+from meedenken_kit.errors import load_or_raise
+
+from . import domain, repository as repo
+from .events import STATEMENT_RESPONSE_RECORDED
+from .schemas import BallotIn
+
+_ballot = BallotIn()
+
+
+class AnswerCache:
+    """statement id -> (tally version, {account id: choice}), least recently used dropped first."""
+
+    def __init__(self, max_statements=5000):
+        self.max_statements = max_statements
+        self._entries = OrderedDict()
+
+    def get(self, statement_id, version):
+        entry = self._entries.get(statement_id)
+        if entry is None or entry[0] != version:
+            return None
+        self._entries.move_to_end(statement_id)
+        return dict(entry[1])
+
+    def put(self, statement_id, version, answers):
+        self._entries[statement_id] = (version, answers)
+        self._entries.move_to_end(statement_id)
+        while len(self._entries) > self.max_statements:
+            self._entries.popitem(last=False)
+
+
+def parse(bodies):
+    """Valid ballots in arrival order, and the indexes of the bodies that are not ballots."""
+    ballots, refused = [], []
+    for index, body in enumerate(bodies):
+        try:
+            ballots.append(load_or_raise(_ballot, body))
+        except Exception:
+            refused.append(index)
+    return ballots, refused
+
+
+def apply_ballots(uow, cache, ballots):
+    """Count the ballots (the last one per citizen and statement wins); returns statement id ->
+    tally after the batch for every statement in it."""
+    final = {}
+    for ballot in ballots:
+        final[(ballot["statement_id"], ballot["account_id"])] = ballot
+    statement_ids = {statement_id for statement_id, _ in final}
+
+    def txn(session):
+        versions = repo.tally_versions(uow.db, statement_ids, session)
+        answers = {}
+        for statement_id in statement_ids:
+            version = versions.get(statement_id, 0)
+            answers[statement_id] = cache.get(statement_id, version)
+            if answers[statement_id] is None:
+                answers[statement_id] = repo.answers_of(uow.db, statement_id, session)
+        changed, events = {}, []
+        deltas = defaultdict(lambda: defaultdict(int))
+        for (statement_id, account_id), ballot in final.items():
+            previous = answers[statement_id].get(account_id)
+            change = domain.tally_change(previous, ballot["choice"])
+            if not change:
+                continue
+            for choice, by in change.items():
+                deltas[statement_id][choice] += by
+            answers[statement_id][account_id] = ballot["choice"]
+            changed[(statement_id, account_id)] = (ballot, previous)
+        tallies = {}
+        if changed:
+            repo.save_answers(uow.db, session, [ballot for ballot, _ in changed.values()])
+            topic_of = {b["statement_id"]: b["topic_id"] for b, _ in changed.values()}
+            tallies = repo.apply_tallies(uow.db, session, {
+                statement_id: (topic_of[statement_id], {k: v for k, v in delta.items() if v})
+                for statement_id, delta in deltas.items()})
+            uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, [
+                (ballot["statement_id"], {"statement_id": ballot["statement_id"], "topic_id": ballot["topic_id"],
+                                          "choice": ballot["choice"], "previous_choice": previous,
+                                          "tally": domain.tally_of(tallies[ballot["statement_id"]])})
+                for ballot, previous in changed.values()])
+        for statement_id in statement_ids - set(tallies):
+            tallies[statement_id] = repo.get_tally(uow.db, statement_id, session)
+        return answers, tallies
+
+    answers, tallies = uow.transaction(txn)
+    for statement_id, tally in tallies.items():
+        cache.put(statement_id, (tally or {}).get("version", 0), answers[statement_id])
+    return {statement_id: domain.tally_of(tally) for statement_id, tally in tallies.items()}
