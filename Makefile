@@ -6,7 +6,7 @@ PACKAGES := libs/meedenken-kit services/topics services/votes services/notificat
 WEB := services/gateway/meedenken_gateway/web
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench clean
+.PHONY: install run test bench deploy-check clean
 
 install: $(STAMP)
 
@@ -30,3 +30,6 @@ clean:
 
 bench: install
 	$(BIN)/python bench/baseline.py
+
+deploy-check: install
+	$(BIN)/python scripts/deploy_check.py

@@ -133,10 +133,12 @@ class Platform:
         return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri, "MONGO_DB": f"{self.db_prefix}{service}",
                 "PORT": str(self.port), **self.extra_env}
 
+    def service_command(self, service):
+        return [sys.executable, "-m", "meedenken_kit.nameko_cli", "run", "--config",
+                str(ROOT / "services" / service / "config.yaml"), f"meedenken_{service}.service"]
+
     def start_service(self, service):
-        self.processes.start(service, [sys.executable, "-m", "meedenken_kit.nameko_cli", "run", "--config",
-                                       str(ROOT / "services" / service / "config.yaml"),
-                                       f"meedenken_{service}.service"], env=self.env(service))
+        self.processes.start(service, self.service_command(service), env=self.env(service))
 
     def start_gateway(self):
         self.processes.start("gateway", [str(BIN / "gunicorn"), "-c",

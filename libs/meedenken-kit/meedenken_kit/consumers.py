@@ -14,7 +14,7 @@ from nameko.events import EventHandler
 
 from .deadletter import dead_letter_arguments, declare_dead_letter_queue
 from .envelope import parse_event
-from .mongo import TRANSIENT_ERRORS
+from .mongo import is_transient
 
 log = logging.getLogger(__name__)
 RETRY_DELAY_SECONDS = 1.0
@@ -38,7 +38,7 @@ class CloudEventHandler(EventHandler):
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
             self.consumer.ack_message(message)
-        elif isinstance(exc_info[1], TRANSIENT_ERRORS):
+        elif is_transient(exc_info[1]):
             eventlet.sleep(RETRY_DELAY_SECONDS)
             self.consumer.requeue_message(message)
         else:

@@ -23,5 +23,12 @@ def ping(client):
         return False
 
 
-TRANSIENT_ERRORS = (ConnectionFailure,)
-__all__ = ["connect", "in_transaction", "ping", "TRANSIENT_ERRORS", "OperationFailure"]
+def is_transient(exc):
+    """A database outage or a write conflict that outlived the transaction's retries (e.g. with an
+    orphaned transaction of a crashed process, until the server reaps it): worth trying again
+    later, never a reason to dead-letter."""
+    return isinstance(exc, ConnectionFailure) or (
+        isinstance(exc, PyMongoError) and exc.has_error_label("TransientTransactionError"))
+
+
+__all__ = ["connect", "in_transaction", "ping", "is_transient", "OperationFailure"]

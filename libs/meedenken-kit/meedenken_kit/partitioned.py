@@ -1,13 +1,12 @@
 """Partitioned work queues for hot paths (casting votes).
 
 A producer sends each item, durably and with publisher confirms, to one of N queues chosen by the
-hash of a key; each queue has a single active consumer (RabbitMQ's ``x-single-active-consumer``),
-so one process at a time owns a partition: items with the same key are applied in order by one
-writer, several instances of a service share the partitions, and another takes over when one dies.
-The consumer takes items in batches, hands a batch to the service, and acknowledges it only after
-the service has committed it: an item a client was told is recorded is never lost, and one that
-is redelivered after a crash must be harmless to apply again (the service's natural keys see to
-that)."""
+hash of a key (spreading the load over N broker queues). Every instance of the consuming service
+consumes every queue, so instances compete for items and share the work; one that dies leaves its
+unacknowledged items to the others. The consumer takes items in batches, hands a batch to the
+service, and acknowledges it only after the service has committed it: an item a client was told is
+recorded is never lost. Items may therefore arrive twice or out of order across instances; the
+service makes applying them idempotent and order-independent (natural keys, last-cast-wins)."""
 import logging
 import socket
 import threading
@@ -17,7 +16,7 @@ import zlib
 from kombu import Connection, Exchange, Producer, Queue
 
 from .deadletter import dead_letter_arguments, declare_dead_letter_queue
-from .mongo import TRANSIENT_ERRORS
+from .mongo import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ class PartitionedQueue:
 
     def queues(self):
         return [Queue(f"{self.name}.p{n}", exchange=self.exchange, routing_key=f"p{n}", durable=True,
-                      queue_arguments={"x-single-active-consumer": True, **dead_letter_arguments(f"{self.name}.p{n}")})
+                      queue_arguments=dead_letter_arguments(f"{self.name}.p{n}"))
                 for n in range(self.partitions)]
 
     def declare(self, channel):
@@ -168,10 +167,11 @@ class BatchConsumer:
             try:
                 refused = set(self.handle([body for body, _ in batch]) or ())
                 break
-            except TRANSIENT_ERRORS as exc:
-                log.warning("database unavailable (%s); batch of %d kept, retrying", exc, len(batch))
-                stop.wait(self.retry_delay)
-            except Exception:
+            except Exception as exc:
+                if is_transient(exc):
+                    log.warning("database busy or away (%s); batch of %d kept, retrying", exc, len(batch))
+                    stop.wait(self.retry_delay)
+                    continue
                 log.exception("a batch of %d failed; applying its items one by one", len(batch))
                 refused = self._one_by_one(batch)
                 break
@@ -189,9 +189,9 @@ class BatchConsumer:
             try:
                 if self.handle([body]):
                     refused.add(index)
-            except TRANSIENT_ERRORS:
-                raise
-            except Exception:
+            except Exception as exc:
+                if is_transient(exc):
+                    raise
                 log.exception("dead-lettering an item of %s that cannot be applied", self.queue.name)
                 refused.add(index)
         return refused

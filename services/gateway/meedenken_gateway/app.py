@@ -66,7 +66,7 @@ class Gateway:
             with self._lock:
                 if self._ballots is None:
                     self._ballots = PartitionPublisher(
-                        self.settings.amqp_uri, PartitionedQueue("votes.ballots", self.settings.vote_partitions),
+                        self.settings.amqp_uri, PartitionedQueue("votes.answers", self.settings.vote_partitions),
                         declare=False)
         return self._ballots
 

@@ -10,7 +10,7 @@ from nameko.extensions import DependencyProvider
 
 from . import ballots
 
-QUEUE_NAME = "votes.ballots"
+QUEUE_NAME = "votes.answers"
 
 
 def ballot_queue():

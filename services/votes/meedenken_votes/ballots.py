@@ -3,11 +3,14 @@
 Answers arrive as ballots (from the gateway's partitioned queue, or one at a time over RPC). A
 batch is applied in one transaction: the answers are upserted by their natural key (statement +
 citizen), each statement's tally gets the net change of the batch and its version goes up, and one
-``statement.response.recorded.v1`` per changed answer goes into the outbox. To know each citizen's
-previous answer without reading it back per ballot, the applier keeps the answers of the
-statements it counts in memory, valid only while the statement's tally version is the one it saw
-(another instance, or the RPC path, may have counted since)."""
+``statement.response.recorded.v1`` per changed answer goes into the outbox. The ballot cast last
+wins (``cast_at``), whatever order ballots arrive in: instances compete for queued ballots, and a
+ballot redelivered after a crash is older than or equal to what is stored, so it changes nothing.
+To know each citizen's previous answer without reading it back per ballot, the applier keeps the
+answers of the statements it counts in memory, valid only while the statement's tally version is
+the one it saw (another instance, or the RPC path, may have counted since)."""
 from collections import OrderedDict, defaultdict
+from datetime import datetime, timezone
 
 from meedenken_kit.errors import load_or_raise
 
@@ -18,8 +21,14 @@ from .schemas import BallotIn
 _ballot = BallotIn()
 
 
+def cast_now():
+    """When a ballot is cast: UTC to the microsecond, as text that sorts in time order."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 class AnswerCache:
-    """statement id -> (tally version, {account id: choice}), least recently used dropped first."""
+    """statement id -> (tally version, {account id: (choice, cast_at)}), least recently used
+    dropped first."""
 
     def __init__(self, max_statements=5000):
         self.max_statements = max_statements
@@ -51,11 +60,13 @@ def parse(bodies):
 
 
 def apply_ballots(uow, cache, ballots):
-    """Count the ballots (the last one per citizen and statement wins); returns statement id ->
-    tally after the batch for every statement in it."""
+    """Count the ballots (per citizen and statement the one cast last wins); returns statement id
+    -> tally after the batch for every statement in it."""
     final = {}
     for ballot in ballots:
-        final[(ballot["statement_id"], ballot["account_id"])] = ballot
+        key = (ballot["statement_id"], ballot["account_id"])
+        if key not in final or ballot["cast_at"] >= final[key]["cast_at"]:
+            final[key] = ballot
     statement_ids = {statement_id for statement_id, _ in final}
 
     def txn(session):
@@ -69,26 +80,25 @@ def apply_ballots(uow, cache, ballots):
         changed, events = {}, []
         deltas = defaultdict(lambda: defaultdict(int))
         for (statement_id, account_id), ballot in final.items():
-            previous = answers[statement_id].get(account_id)
-            change = domain.tally_change(previous, ballot["choice"])
-            if not change:
-                continue
-            for choice, by in change.items():
+            previous, previous_cast_at = answers[statement_id].get(account_id, (None, ""))
+            if ballot["cast_at"] <= previous_cast_at:
+                continue  # an older ballot (or the same one again): the stored answer stands
+            for choice, by in domain.tally_change(previous, ballot["choice"]).items():
                 deltas[statement_id][choice] += by
-            answers[statement_id][account_id] = ballot["choice"]
+            answers[statement_id][account_id] = (ballot["choice"], ballot["cast_at"])
             changed[(statement_id, account_id)] = (ballot, previous)
         tallies = {}
         if changed:
             repo.save_answers(uow.db, session, [ballot for ballot, _ in changed.values()])
             topic_of = {b["statement_id"]: b["topic_id"] for b, _ in changed.values()}
             tallies = repo.apply_tallies(uow.db, session, {
-                statement_id: (topic_of[statement_id], {k: v for k, v in delta.items() if v})
-                for statement_id, delta in deltas.items()})
+                statement_id: (topic_of[statement_id], {k: v for k, v in deltas[statement_id].items() if v})
+                for statement_id in topic_of})
             uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, [
                 (ballot["statement_id"], {"statement_id": ballot["statement_id"], "topic_id": ballot["topic_id"],
                                           "choice": ballot["choice"], "previous_choice": previous,
                                           "tally": domain.tally_of(tallies[ballot["statement_id"]])})
-                for ballot, previous in changed.values()])
+                for ballot, previous in changed.values() if ballot["choice"] != previous])
         for statement_id in statement_ids - set(tallies):
             tallies[statement_id] = repo.get_tally(uow.db, statement_id, session)
         return answers, tallies

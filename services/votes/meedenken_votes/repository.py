@@ -28,9 +28,10 @@ def tally_versions(db, statement_ids, session=None):
 
 
 def answers_of(db, statement_id, session=None):
-    """account id -> choice for every answer to one statement."""
-    return {doc["account_id"]: doc["choice"] for doc in db.responses.find(
-        {"statement_id": statement_id}, {"account_id": 1, "choice": 1}, session=session).batch_size(BATCH)}
+    """account id -> (choice, cast_at) for every answer to one statement."""
+    return {doc["account_id"]: (doc["choice"], doc.get("cast_at", "")) for doc in db.responses.find(
+        {"statement_id": statement_id}, {"account_id": 1, "choice": 1, "cast_at": 1}, session=session)
+        .batch_size(BATCH)}
 
 
 def save_answers(db, session, ballots):
@@ -39,13 +40,15 @@ def save_answers(db, session, ballots):
     db.responses.bulk_write([UpdateOne(
         {"_id": response_key(b["statement_id"], b["account_id"])},
         {"$set": {"statement_id": b["statement_id"], "topic_id": b["topic_id"], "account_id": b["account_id"],
-                  "choice": b["choice"], "updated_at": at}, "$setOnInsert": {"created_at": at}},
+                  "choice": b["choice"], "cast_at": b["cast_at"], "updated_at": at},
+         "$setOnInsert": {"created_at": at}},
         upsert=True) for b in ballots], ordered=False, session=session)
 
 
 def apply_tallies(db, session, changes):
-    """``changes``: statement id -> (topic id, {choice: delta}). Counts them and bumps each
-    statement's version; returns the new tally documents."""
+    """``changes``: statement id -> (topic id, {choice: delta}) (the delta may be empty when only
+    the time of an unchanged answer moved). Counts them and bumps each statement's version;
+    returns the new tally documents."""
     db.tallies.bulk_write([UpdateOne(
         {"_id": statement_id}, {"$inc": {**delta, "version": 1}, "$setOnInsert": {"topic_id": topic_id}}, upsert=True)
         for statement_id, (topic_id, delta) in changes.items()], ordered=False, session=session)

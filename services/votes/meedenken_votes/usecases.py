@@ -2,7 +2,7 @@
 from meedenken_kit.errors import load_or_raise
 
 from . import domain, repository as repo
-from .ballots import apply_ballots
+from .ballots import apply_ballots, cast_now
 from .events import SUPPORT_RECORDED, THRESHOLD_REACHED
 from .schemas import ResponseIn, SupportIn, SupportsQuery, TopicVotesQuery
 
@@ -11,7 +11,7 @@ def record_response(uow, cache, payload):
     """One answer, counted at once (the same counting as the batches): one answer per citizen per
     statement, changeable; repeating it changes nothing."""
     response = load_or_raise(ResponseIn(), payload)
-    tally = apply_ballots(uow, cache, [response])[response["statement_id"]]
+    tally = apply_ballots(uow, cache, [{**response, "cast_at": cast_now()}])[response["statement_id"]]
     return {"statement_id": response["statement_id"], "choice": response["choice"], "tally": tally}
 
 

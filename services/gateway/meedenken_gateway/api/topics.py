@@ -2,8 +2,6 @@
 import uuid
 from datetime import datetime, timezone
 
-from meedenken_kit.envelope import rfc3339
-
 from ..routing import Route, require_id
 from ..rpc import RpcError, ServiceUnavailable
 from ..schemas import (CursorQuery, ModerationIn, PhaseIn, ReactionIn, ReactionList, Reaction, ReactionModerationIn,
@@ -90,7 +88,9 @@ def answer_statement(call, statement_id):
     and say so; the votes service counts queued answers in batches within milliseconds."""
     statement = answerable(call, statement_id)
     ballot = {"ballot_id": uuid.uuid4().hex, "statement_id": statement["id"], "topic_id": statement["topic"]["id"],
-              "account_id": call.account_id, "choice": call.body["choice"], "cast_at": rfc3339(datetime.now(timezone.utc))}
+              "account_id": call.account_id, "choice": call.body["choice"],
+              # the ballot cast last wins, so cast_at sorts in time order (UTC, to the microsecond)
+              "cast_at": datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")}
     try:
         call.gateway.ballots.publish(statement["id"], ballot, ballot["ballot_id"])
     except Exception as exc:

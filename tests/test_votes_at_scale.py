@@ -1,0 +1,159 @@
+"""Votes at scale keep their guarantees, against the real processes: every answer a client was
+told is recorded is counted exactly once, tallies always equal a recount of the stored answers,
+also when the votes service is killed mid-stream or runs as two competing instances, and a ballot
+that cannot be counted goes to the dead-letter queue."""
+import json
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from kombu import Connection, Exchange
+from pymongo import MongoClient
+
+from conftest import eventually
+from journey import PASSWORD, register_and_login
+from test_dead_letters import dead_letters
+
+CHOICES = ("agree", "disagree", "pass")
+
+
+@pytest.fixture(scope="module")
+def arena(api, cli, platform):
+    """A topic in consult with five statements, twenty citizens, and the votes database."""
+    run = uuid.uuid4().hex[:6]
+    org = f"stemdorp-{run}"
+    assert cli("create-org", org, "Stemdorp").returncode == 0
+    email = f"official-{run}@example.nl"
+    assert cli("create-user", "--org", org, "--email", email, "--password", PASSWORD, "--role", "official").returncode == 0
+    official = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).json()["token"]
+    topic = api.post("/api/v1/topics", {"org": org, "title": "Stemmen", "summary": "s"}, token=official).json()
+    assert api.post(f"/api/v1/topics/{topic['id']}/phase", {"phase": "consult"}, token=official).status_code == 200
+    statements = [api.post(f"/api/v1/topics/{topic['id']}/statements", {"text": f"Stelling nummer {n}"},
+                           token=official).json()["id"] for n in range(5)]
+    with ThreadPoolExecutor(8) as pool:
+        citizens = list(pool.map(lambda n: register_and_login(api, f"Kiezer {n}", f"kiezer{n}-{run}@example.nl"),
+                                 range(20)))
+    mongo = MongoClient(platform.mongo_uri)
+    yield {"topic": topic["id"], "statements": statements, "citizens": [(a["id"], t) for a, t in citizens],
+           "db": mongo[f"{platform.db_prefix}votes"]}
+    mongo.close()
+
+
+def cast(api, token, statement, choice):
+    try:
+        return api.put(f"/api/v1/statements/{statement}/response", {"choice": choice}, token=token).status_code
+    except Exception:
+        return None
+
+
+def recount(db, statements):
+    """statement -> Counter of choices, from the stored answers; and the stored tallies."""
+    counted = {s: Counter() for s in statements}
+    for answer in db.responses.find({"statement_id": {"$in": statements}}):
+        counted[answer["statement_id"]][answer["choice"]] += 1
+    tallies = {t["_id"]: Counter({c: t.get(c, 0) for c in CHOICES}) for t in db.tallies.find({"_id": {"$in": statements}})}
+    return counted, tallies
+
+
+def assert_counted_exactly(arena, told):
+    """``told``: (account, statement) -> the choice of the last answer the client was told is recorded."""
+    expected = {s: Counter() for s in arena["statements"]}
+    for (_, statement), choice in told.items():
+        expected[statement][choice] += 1
+
+    def settled():
+        counted, tallies = recount(arena["db"], arena["statements"])
+        stored = {(a["account_id"], a["statement_id"]): a["choice"]
+                  for a in arena["db"].responses.find({"statement_id": {"$in": arena["statements"]}})}
+        return (counted, tallies, stored) if counted == expected and {s: +tallies.get(s, Counter()) for s in expected} == \
+            {s: +c for s, c in counted.items()} and all(stored.get(k) == v for k, v in told.items()) else None
+    eventually(settled, timeout=60, interval=0.5)
+
+
+def test_concurrent_answers_and_changes_are_counted_exactly(api, arena):
+    rng = random.Random(7)
+    plan = [(account, token, statement, rng.choice(CHOICES))
+            for account, token in arena["citizens"] for statement in arena["statements"] for _ in range(3)]
+    by_key = {}
+    for account, token, statement, choice in plan:  # per key in order, keys in parallel
+        by_key.setdefault((account, statement), []).append((token, choice))
+    told = {}
+
+    def vote_in_order(item):
+        key, votes = item
+        for token, choice in votes:
+            if cast(api, token, key[1], choice) == 200:
+                told[key] = choice
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(vote_in_order, by_key.items()))
+    assert len(told) == len(by_key)
+    assert_counted_exactly(arena, told)
+
+
+def test_no_answer_is_lost_or_counted_twice_when_votes_is_killed(api, arena, platform):
+    told, stop, errors = {}, threading.Event(), Counter()
+    keys = [(account, token, statement) for account, token in arena["citizens"] for statement in arena["statements"]]
+    rng = random.Random(11)
+
+    def voter(mine):
+        while not stop.is_set():
+            account, token, statement = rng.choice(mine)
+            choice = rng.choice(CHOICES)
+            status = cast(api, token, statement, choice)
+            if status == 200:
+                told[(account, statement)] = choice
+            else:
+                errors[status] += 1
+    # each key belongs to one voter thread, so "the last answer told" is well defined
+    threads = [threading.Thread(target=voter, args=(keys[n::4],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    platform.processes.kill("votes")  # kill -9 in the middle of counting
+    time.sleep(1.5)  # answers keep being accepted: they wait in the durable queues
+    platform.start_service("votes")
+    platform.wait_ready(60)
+    time.sleep(1.0)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert told and errors == Counter(), errors
+    assert_counted_exactly(arena, told)
+
+
+def test_two_competing_instances_share_the_work(api, arena, platform):
+    platform.processes.start("votes-2", platform.service_command("votes"), env=platform.env("votes"))
+    try:
+        time.sleep(3)
+        told = {}
+        rng = random.Random(3)
+
+        def vote(item):
+            (account, token), statement = item
+            choice = rng.choice(CHOICES)
+            if cast(api, token, statement, choice) == 200:
+                told[(account, statement)] = choice
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(vote, [(c, s) for c in arena["citizens"] for s in arena["statements"]]))
+        assert_counted_exactly(arena, {**previous_answers(arena), **told})
+    finally:
+        platform.processes.stop("votes-2")
+
+
+def previous_answers(arena):
+    return {(a["account_id"], a["statement_id"]): a["choice"]
+            for a in arena["db"].responses.find({"statement_id": {"$in": arena["statements"]}})}
+
+
+def test_a_ballot_that_cannot_be_counted_is_dead_lettered(broker_uri, arena):
+    marker = uuid.uuid4().hex
+    with Connection(broker_uri, transport_options={"confirm_publish": True}) as connection:
+        connection.Producer().publish({"ballot_id": marker, "choice": "maybe"}, serializer="json",
+                                      exchange=Exchange("votes.answers", type="direct", durable=True),
+                                      routing_key="p0", delivery_mode=2)
+    letters = eventually(lambda: [h for body, h in dead_letters(broker_uri) if marker in json.dumps(body)], timeout=30)
+    assert letters[0]["x-death"][0]["queue"] == "votes.answers.p0"
