@@ -6,7 +6,7 @@ PACKAGES := libs/meedenken-kit services/topics services/votes services/notificat
 WEB := services/gateway/meedenken_gateway/web
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench deploy-check clean
+.PHONY: install run test bench bench-baseline deploy-check clean
 
 install: $(STAMP)
 
@@ -29,6 +29,10 @@ clean:
 	rm -rf $(VENV) .run
 
 bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	$(BIN)/python bench/votes.py
+
+bench-baseline: install
 	$(BIN)/python bench/baseline.py
 
 deploy-check: install

@@ -53,3 +53,28 @@ def test_bad_events_go_to_the_dead_letter_queue(platform, broker_uri):
         "evt-topics-statement.published.v1--notifications.on_statement_published",
         "evt-votes-agenda_proposal.threshold_reached.v1--notifications.on_threshold_reached",
         "evt-votes-agenda_proposal.threshold_reached.v1--topics.on_threshold_reached"])
+
+
+def test_operators_list_replay_and_drop_dead_letters(platform, broker_uri, cli):
+    marker = uuid.uuid4().hex
+    envelope = {"specversion": "1.0", "id": marker, "source": "/meedenken/topics",
+                "type": "nl.meedenken.reaction.posted.v1", "time": "2026-11-25T08:00:00.000Z",
+                "subject": "x", "datacontenttype": "application/json", "data": {"reaction_id": "incomplete"}}
+    publish(broker_uri, "topics", "reaction.posted.v1", envelope)
+
+    def listed():
+        out = cli("dlq", "list", "--limit", "1000")
+        assert out.returncode == 0, out.stderr
+        return [json.loads(line) for line in out.stdout.splitlines() if marker in line]
+    letter = eventually(listed, timeout=30)[0]
+    assert letter["queue"] == "evt-topics-reaction.posted.v1--notifications.on_reaction_posted"
+    assert letter["count"] == 1 and letter["body"]["id"] == marker
+    out = cli("dlq", "replay", "--id", letter["id"])
+    assert out.returncode == 0 and "replay: 1 dead letter(s)" in out.stdout, out.stdout + out.stderr
+    # replayed to its queue, it fails again (the data is still incomplete) and comes back, counted twice
+    again = eventually(lambda: [entry for entry in listed() if entry["count"] == 2], timeout=30)
+    assert again[0]["id"] == letter["id"]
+    out = cli("dlq", "drop", "--id", letter["id"])
+    assert out.returncode == 0 and "drop: 1 dead letter(s)" in out.stdout
+    assert listed() == []
+    assert cli("dlq", "drop").returncode != 0  # nothing named: refuses rather than dropping everything

@@ -1,11 +1,12 @@
 """``meedenken``: the admin command line. It talks to the stack that ``make run`` started (same
 environment variables and defaults as the gateway)."""
 import argparse
+import json
 import sys
 
 from marshmallow import ValidationError
 
-from . import accounts
+from . import accounts, deadletters
 from .app import Gateway
 from .importer import Importer, load_file
 from .rpc import RpcError, RemoteError
@@ -37,6 +38,21 @@ def import_file(gateway, args):
     load_file(gateway, args.file)
 
 
+def dead_letters(gateway, args):
+    amqp_uri = gateway.settings.amqp_uri
+    ids = None if args.all else set(args.id or [])
+    if args.action == "list":
+        letters = deadletters.list_letters(amqp_uri, args.limit)
+        for letter in letters:
+            print(json.dumps(letter, ensure_ascii=False, default=str))
+        print(f"{len(letters)} dead letter(s) shown", file=sys.stderr)
+        return
+    if ids is not None and not ids:
+        raise SystemExit("meedenken: name the letters with --id (see `meedenken dlq list`) or use --all")
+    done = (deadletters.replay if args.action == "replay" else deadletters.drop)(amqp_uri, ids)
+    print(f"{args.action}: {len(done)} dead letter(s) {' '.join(done)}".rstrip())
+
+
 def parser():
     p = argparse.ArgumentParser(prog="meedenken", description="Meedenken administration")
     sub = p.add_subparsers(dest="command", required=True)
@@ -54,6 +70,12 @@ def parser():
     user.add_argument("--role", required=True, choices=accounts.ROLES)
     user.add_argument("--display-name")
     user.set_defaults(run=create_user)
+    dlq = sub.add_parser("dlq", help="the dead-letter queue: list, replay to the original queue, or drop")
+    dlq.add_argument("action", choices=["list", "replay", "drop"])
+    dlq.add_argument("--id", action="append", help="a letter's id from `dlq list` (repeatable)")
+    dlq.add_argument("--all", action="store_true", help="every letter in the queue")
+    dlq.add_argument("--limit", type=int, default=50, help="list at most this many (default 50)")
+    dlq.set_defaults(run=dead_letters)
     load = sub.add_parser("import", help="load starting content from a JSON file (see demo/demo.json)")
     load.add_argument("file")
     load.set_defaults(run=import_file)

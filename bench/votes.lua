@@ -1,0 +1,51 @@
+-- wrk script for bench/votes.py: each request answers one (citizen, statement) pair, every pair at
+-- most once, split over the threads without overlap; per-thread status counts are read in done().
+local threads = {}
+local counter = 1
+
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  ok, failed, next_pair = 0, 0, 0
+  local file = io.open(args[1], "r")
+  tokens, statements = {}, {}
+  for line in file:lines() do
+    local kind, value = line:match("^(%a+) (.+)$")
+    if kind == "token" then table.insert(tokens, value) else table.insert(statements, value) end
+  end
+  file:close()
+  stride = tonumber(args[2])
+  next_pair = id - 1
+end
+
+local choices = {"agree", "disagree", "pass"}
+
+function request()
+  local pair = next_pair
+  next_pair = next_pair + stride
+  local citizen = math.floor(pair / #statements) % #tokens
+  local statement = statements[(pair % #statements) + 1]
+  local choice = choices[(pair % 3) + 1]
+  return wrk.format("PUT", "/api/v1/statements/" .. statement .. "/response",
+    {["Authorization"] = "Bearer " .. tokens[citizen + 1], ["Content-Type"] = "application/json"},
+    '{"choice": "' .. choice .. '"}')
+end
+
+function response(status, headers, body)
+  if status == 200 then ok = ok + 1 else failed = failed + 1 end
+end
+
+function done(summary, latency, requests)
+  local total_ok, total_failed = 0, 0
+  for _, thread in ipairs(threads) do
+    total_ok = total_ok + thread:get("ok")
+    total_failed = total_failed + thread:get("failed")
+  end
+  io.write(string.format('WRK {"ok": %d, "failed": %d, "socket_errors": %d, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "duration_s": %.3f}\n',
+    total_ok, total_failed, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+end
