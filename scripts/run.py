@@ -51,7 +51,7 @@ def main():
         platform.start()
         os.environ.update({"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri})
         load_demo()
-        print_welcome(platform.url)
+        print_welcome(platform.url, {s: platform.metrics_url(s) for s in ("gateway", *platform.metrics_ports)})
         while not stop.wait(1):
             exited = processes.exited()
             if exited:
@@ -93,7 +93,7 @@ def load_demo():
         gateway.close()
 
 
-def print_welcome(url):
+def print_welcome(url, metrics=None):
     demo = json.loads(DEMO.read_text(encoding="utf-8"))
     print()
     print(f"Meedenken is running: {url}")
@@ -102,6 +102,8 @@ def print_welcome(url):
     for person in demo["accounts"]:
         roles = ", ".join(f"{role} of {org}" for org, role in person.get("roles", {}).items()) or "citizen"
         print(f"    {person['email']:<32} {person['password']:<20} {roles}")
+    if metrics:
+        print("  Metrics:   " + "  ".join(f"{name} {address}" for name, address in metrics.items()))
     print("  Admin CLI: .venv/bin/meedenken --help      Logs: .run/logs/      Stop: Ctrl-C")
     sys.stdout.flush()
 

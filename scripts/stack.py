@@ -118,7 +118,9 @@ def start_rabbitmq(processes, base):
 
 
 class Platform:
-    """The services and the gateway against one broker (vhost) and one database server."""
+    """The services and the gateway against one broker (vhost) and one database server. Each
+    nameko service serves its Prometheus metrics on a free port of its own (``metrics_ports``,
+    ``metrics_url(service)``); the gateway on ``url + "/metrics"``."""
 
     def __init__(self, processes, amqp_uri, mongo_uri, port, db_prefix="meedenken_", extra_env=None):
         self.processes = processes
@@ -128,10 +130,19 @@ class Platform:
         self.db_prefix = db_prefix
         self.extra_env = extra_env or {}
         self.url = f"http://127.0.0.1:{port}"
+        self.metrics_ports = {service: free_port() for service in SERVICES}
 
     def env(self, service):
-        return {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri, "MONGO_DB": f"{self.db_prefix}{service}",
-                "PORT": str(self.port), **self.extra_env}
+        env = {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri, "MONGO_DB": f"{self.db_prefix}{service}",
+               "PORT": str(self.port)}
+        if service in self.metrics_ports:
+            env["METRICS_PORT"] = str(self.metrics_ports[service])
+        return {**env, **self.extra_env}
+
+    def metrics_url(self, service):
+        if service == "gateway":
+            return self.url + "/metrics"
+        return f"http://127.0.0.1:{self.metrics_ports[service]}/metrics"
 
     def service_command(self, service):
         return [sys.executable, "-m", "meedenken_kit.nameko_cli", "run", "--config",

@@ -202,7 +202,22 @@ def test_nameko_probes_run_the_image_healthcheck(base):
         # the Python one-liner needs time: its own timeouts are 5 s (Mongo) and 3 s (broker)
         assert c["readinessProbe"]["timeoutSeconds"] >= 10
         assert c["livenessProbe"]["failureThreshold"] * c["livenessProbe"]["periodSeconds"] >= 120
-        assert "ports" not in c
+
+
+def test_every_pod_exposes_prometheus_metrics(base):
+    """The services serve metrics on METRICS_PORT (their only port), the gateway on /metrics of its
+    HTTP port; the pods say so to annotation-based scrapers (docs/ops.md)."""
+    for service in NAMEKO_SERVICES + ("gateway",):
+        c = container(base, service)
+        ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+        annotations = deployment(base, service)["spec"]["template"]["metadata"]["annotations"]
+        assert annotations["prometheus.io/scrape"] == "true" and annotations["prometheus.io/path"] == "/metrics"
+        if service == "gateway":
+            assert annotations["prometheus.io/port"] == "8000"
+            assert env_of(base, "gateway")["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")  # the emptyDir
+        else:
+            assert ports == {"metrics": 9100}
+            assert env_of(base, service)["METRICS_PORT"] == "9100" == annotations["prometheus.io/port"]
 
 
 def test_gateway_http_probes_port_and_service(base):

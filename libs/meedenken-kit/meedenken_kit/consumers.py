@@ -4,6 +4,10 @@ The method receives the validated envelope. A message that is not a valid CloudE
 handling fails for any reason but a transient outage of the database, is rejected into the
 ``meedenken.dead-letter`` queue (with RabbitMQ's x-death headers saying where it came from), never
 dropped; a transient failure puts it back on its queue to try again.
+
+The worker adopts the event's ``correlationid`` (or, for an event without one, its ``id``) as its
+correlation id (nameko context data, see meedenken_kit.correlation and observability.CallLog), so
+what it logs and the events it emits join the chain of the action that caused the event.
 """
 import logging
 
@@ -12,8 +16,10 @@ from marshmallow import ValidationError
 from nameko import config
 from nameko.events import EventHandler
 
+from . import correlation
 from .deadletter import dead_letter_arguments, declare_dead_letter_queue
-from .envelope import parse_event
+from .envelope import CORRELATION_ATTRIBUTE, parse_event
+from .metrics import EVENTS_DEAD_LETTERED, EVENTS_RETRIED
 from .mongo import is_transient
 
 log = logging.getLogger(__name__)
@@ -31,19 +37,25 @@ class CloudEventHandler(EventHandler):
             event = parse_event(body)
         except ValidationError as exc:
             log.error("dead-lettering a message that is no valid event on %s: %s", self.queue.name, exc.messages)
+            EVENTS_DEAD_LETTERED.labels(self.container.service_name, self.queue.name).inc()
             message.reject(requeue=False)
             return
+        # nameko reads a worker's context data from the message's headers
+        message.headers = {**(message.headers or {}),
+                           correlation.AMQP_HEADER: event.get(CORRELATION_ATTRIBUTE) or event["id"]}
         super().handle_message(event, message)
 
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
             self.consumer.ack_message(message)
         elif is_transient(exc_info[1]):
+            EVENTS_RETRIED.labels(self.container.service_name, self.queue.name).inc()
             eventlet.sleep(RETRY_DELAY_SECONDS)
             self.consumer.requeue_message(message)
         else:
             log.error("dead-lettering event %s on %s after %r", message.properties.get("message_id"),
                       self.queue.name, exc_info[1])
+            EVENTS_DEAD_LETTERED.labels(self.container.service_name, self.queue.name).inc()
             message.reject(requeue=False)
 
 

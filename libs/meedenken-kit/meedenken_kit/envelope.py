@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate
 
 TYPE_PREFIX = "nl.meedenken."
+CORRELATION_ATTRIBUTE = "correlationid"  # optional CloudEvents extension attribute
 SHORT_NAME = r"^[a-z_]+(\.[a-z_]+)*\.v[0-9]+\Z"
 _SHORT_NAME = re.compile(SHORT_NAME)
 
@@ -23,10 +24,12 @@ def rfc3339(moment):
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def new_event(service, short_type, subject, data, now=None):
+def new_event(service, short_type, subject, data, now=None, correlation_id=None):
+    """A new event; with ``correlation_id``, it carries the extension attribute ``correlationid``
+    (the id of the action that caused it, see meedenken_kit.correlation)."""
     if not _SHORT_NAME.match(short_type):
         raise ValueError(f"not a versioned event name: {short_type!r}")
-    return {
+    event = {
         "specversion": "1.0",
         "id": str(uuid.uuid4()),
         "source": source_of(service),
@@ -36,6 +39,9 @@ def new_event(service, short_type, subject, data, now=None):
         "datacontenttype": "application/json",
         "data": data,
     }
+    if correlation_id:
+        event[CORRELATION_ATTRIBUTE] = correlation_id
+    return event
 
 
 def short_type(event):
@@ -67,6 +73,8 @@ class EnvelopeSchema(Schema):
     subject = fields.String(required=True)
     datacontenttype = fields.String(required=True, validate=validate.Equal("application/json"))
     data = fields.Dict(required=True)
+    # Extensions pass through unvalidated, ``correlationid`` too: a consumer never refuses an
+    # event for it (a worker that gets an unusable one makes its own, meedenken_kit.correlation).
 
 
 _envelope = EnvelopeSchema()

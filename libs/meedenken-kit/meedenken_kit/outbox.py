@@ -9,6 +9,7 @@ dedupe on the CloudEvent id for the rare re-publish after a crash.
 """
 import logging
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -17,6 +18,7 @@ from kombu import Connection, Exchange, Producer
 from pymongo import ASCENDING
 
 from .envelope import short_type
+from .metrics import EVENTS_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ PENDING, CLAIMED, SENT = "pending", "claimed", "sent"
 BATCH = 500
 CLAIM_TIMEOUT = timedelta(seconds=60)
 KEEP_SENT_SECONDS = 7 * 24 * 3600
+BACKLOG_EVERY_SECONDS = 1.0  # how often the relay counts its backlog (meedenken_outbox_pending)
 
 
 def event_exchange(service):
@@ -49,15 +52,19 @@ def add_events(db, session, events):
 
 class OutboxRelay:
     """Publishes the outbox of one service database. ``run(stop)`` loops until ``stop`` is set;
-    ``wake()`` makes it look at once (called after a transaction that added events commits)."""
+    ``wake()`` makes it look at once (called after a transaction that added events commits).
+    Metrics: ``meedenken_events_published_total``, ``meedenken_outbox_pending`` (counted at most
+    once a second), ``meedenken_outbox_publish_failures_total``."""
 
     def __init__(self, db, service, amqp_uri, poll_seconds=1.0):
         self.db = db
+        self.service = service
         self.exchange = event_exchange(service)
         self.amqp_uri = amqp_uri
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._connection = None
+        self._backlog_counted_at = None
 
     def wake(self):
         self._wake.set()
@@ -66,10 +73,13 @@ class OutboxRelay:
         while not stop.is_set():
             try:
                 while self.publish_pending() and not stop.is_set():
-                    pass
+                    self.report_backlog()
+                self.report_backlog()
             except Exception:  # broker or database away: keep the entries, try again later
                 log.exception("outbox relay: publishing failed, will retry")
+                OUTBOX_FAILURES.labels(self.service).inc()
                 self._close()
+                self.report_backlog()
                 stop.wait(self.poll_seconds)
             self._wake.wait(self.poll_seconds)
             self._wake.clear()
@@ -103,6 +113,7 @@ class OutboxRelay:
                     retry=True, retry_policy={"max_retries": 3},
                 )
                 published = entry["_id"]
+                EVENTS_PUBLISHED.labels(self.service, short_type(event)).inc()
         finally:
             if published is not None:
                 outbox.update_many({"claim": claim, "_id": {"$lte": published}},
@@ -110,6 +121,20 @@ class OutboxRelay:
                                     "$unset": {"claim": ""}})
             outbox.update_many({"claim": claim}, {"$set": {"state": PENDING}, "$unset": {"claim": ""}})
         return len(entries)
+
+    def report_backlog(self, force=False):
+        """Set ``meedenken_outbox_pending`` to the entries not yet sent (at most once a second
+        unless forced; a database that does not answer leaves the last value)."""
+        now = time.monotonic()
+        if not force and self._backlog_counted_at is not None and now - self._backlog_counted_at < BACKLOG_EVERY_SECONDS:
+            return
+        self._backlog_counted_at = now
+        try:
+            pending = self.db.outbox.count_documents({"state": {"$in": [PENDING, CLAIMED]}})
+        except Exception as exc:
+            log.debug("outbox relay: cannot count the backlog (%s)", exc)
+            return
+        OUTBOX_PENDING.labels(self.service).set(pending)
 
     def _channel(self):
         if self._connection is None:

@@ -7,6 +7,7 @@ from nameko import config
 from nameko.extensions import DependencyProvider
 from pymongo.errors import DuplicateKeyError
 
+from . import correlation
 from .envelope import new_event
 from .mongo import connect, in_transaction
 from .outbox import OutboxRelay, add_event, add_events, ensure_outbox_indexes
@@ -17,10 +18,17 @@ KEEP_PROCESSED_SECONDS = 30 * 24 * 3600
 class UnitOfWork:
     """What a worker gets: the service's database and the ways to change it safely."""
 
-    def __init__(self, client, db, service):
+    def __init__(self, client, db, service, correlation_id=None):
         self.client = client
         self.db = db
         self.service = service
+        self._correlation_id = correlation_id
+
+    @property
+    def correlation_id(self):
+        """What the events emitted here carry as ``correlationid``: the id given, else the current
+        worker's (meedenken_kit.correlation), else none."""
+        return self._correlation_id or correlation.current()
 
     def transaction(self, work):
         """``work(session)`` runs in one transaction; returns its result."""
@@ -28,13 +36,15 @@ class UnitOfWork:
 
     def emit(self, session, short_type, subject, data):
         """Record an event in the outbox, committed with the caller's transaction."""
-        event = new_event(self.service, short_type, subject, data)
+        event = new_event(self.service, short_type, subject, data, correlation_id=self.correlation_id)
         add_event(self.db, session, event)
         return event
 
     def emit_many(self, session, short_type, items):
         """Record one event per ``(subject, data)`` with one database round trip."""
-        events = [new_event(self.service, short_type, subject, data) for subject, data in items]
+        correlation_id = self.correlation_id
+        events = [new_event(self.service, short_type, subject, data, correlation_id=correlation_id)
+                  for subject, data in items]
         add_events(self.db, session, events)
         return events
 

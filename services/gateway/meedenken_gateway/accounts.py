@@ -7,6 +7,7 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from bson import ObjectId
+from meedenken_kit import correlation
 from meedenken_kit.envelope import new_event
 from meedenken_kit.mongo import in_transaction
 from meedenken_kit.outbox import add_event
@@ -53,7 +54,8 @@ def register(client, db, email, password, display_name, roles=None):
     def txn(session):
         db.accounts.insert_one(account, session=session)
         add_event(db, session, new_event("gateway", ACCOUNT_REGISTERED, account["_id"],
-                                         {"account_id": account["_id"], "display_name": account["display_name"]}))
+                                         {"account_id": account["_id"], "display_name": account["display_name"]},
+                                         correlation_id=correlation.current()))
     try:
         in_transaction(client, txn)
     except DuplicateKeyError:
@@ -65,7 +67,8 @@ def grant_role(client, db, account_id, org, role):
     def txn(session):
         db.accounts.update_one({"_id": account_id}, {"$set": {f"roles.{org}": role}}, session=session)
         add_event(db, session, new_event("gateway", ACCOUNT_ROLE_GRANTED, account_id,
-                                         {"account_id": account_id, "org": org, "role": role}))
+                                         {"account_id": account_id, "org": org, "role": role},
+                                         correlation_id=correlation.current()))
     in_transaction(client, txn)
     return db.accounts.find_one({"_id": account_id})
 

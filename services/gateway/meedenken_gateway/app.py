@@ -14,6 +14,7 @@ from meedenken_kit.partitioned import PartitionPublisher, PartitionedQueue
 from . import accounts, openapi, problems, web
 from .api import ROUTES
 from .cache import TTLCache
+from .observability import RequestObserver
 from .routing import mount
 from .rpc import RpcClient
 from .settings import Settings
@@ -125,7 +126,7 @@ class GatewayApp(falcon.App):
 
 def create_app(settings=None):
     gateway = Gateway(settings or Settings.from_env())
-    app = GatewayApp(media_type=falcon.MEDIA_JSON)
+    app = GatewayApp(media_type=falcon.MEDIA_JSON, middleware=[RequestObserver()])
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_form_urlencoded = False
     problems.install(app)

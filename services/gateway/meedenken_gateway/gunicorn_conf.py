@@ -1,6 +1,20 @@
 """gunicorn settings for the gateway: gthread workers; connections are made lazily per worker after
-fork (never with --preload) and closed when a worker exits."""
+fork (never with --preload) and closed when a worker exits.
+
+Metrics: each worker process writes its Prometheus metrics to files in PROMETHEUS_MULTIPROC_DIR
+(prometheus-client's multiprocess mode) and /metrics adds up all of them. The directory must be
+empty when the gateway starts: a given one is created when missing and emptied at start; without
+it, each run gets a fresh directory under the system's temporary directory, removed when gunicorn
+exits. A worker that exits has its live gauges dropped.
+"""
 import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from meedenken_kit.logs import capture_stray_output
+
+OWN_METRICS_DIR_MARK = ".made-by-meedenken-gateway"
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
@@ -16,6 +30,35 @@ logconfig_dict = {
     "root": {"level": os.environ.get("LOG_LEVEL", "INFO"), "handlers": ["console"]},
     "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False}},
 }
+
+
+capture_stray_output()  # warnings and uncaught exceptions become JSON log lines too
+
+# Must happen before prometheus_client is first imported (by the app, in each worker after fork).
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics_dir = tempfile.mkdtemp(prefix="meedenken-gateway-metrics-")
+    (Path(_metrics_dir) / OWN_METRICS_DIR_MARK).touch()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+
+
+def on_starting(server):
+    """Once, before the first worker: an empty metrics directory (values of an earlier run would be
+    added to this one's)."""
+    directory = Path(os.environ["PROMETHEUS_MULTIPROC_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
+
+
+def on_exit(server):
+    directory = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR", ""))
+    if (directory / OWN_METRICS_DIR_MARK).is_file():
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def worker_exit(server, worker):

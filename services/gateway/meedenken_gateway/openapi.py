@@ -42,7 +42,9 @@ def _operation(route):
     if route.body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
     success = {"description": "OK" if route.status < 300 else "Done"}
-    if route.answer is not None:
+    if route.media_type != "application/json":
+        success["content"] = {route.media_type: {"schema": {"type": "string"}}}
+    elif route.answer is not None:
         success["content"] = {"application/json": {"schema": route.answer}}
     elif route.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}

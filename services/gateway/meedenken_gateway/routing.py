@@ -3,7 +3,8 @@
 A route says who may call it (``anonymous``; ``citizen``: any logged-in account; ``official``:
 logged in, and the service checks the role for the resource's organisation), what body and query
 it takes and what it answers. A handler is ``handler(call, **path_params)`` and returns the body
-(for the route's status) or ``(status, body)``.
+(for the route's status) or ``(status, body)``; the body is JSON, or a ``Raw`` body for a route
+with another ``media_type`` (e.g. the Prometheus text on /metrics).
 """
 import json
 import re
@@ -39,9 +40,17 @@ class Route:
     answer: object = None  # a Schema class, or None for no body
     errors: tuple = ()
     tags: tuple = field(default_factory=tuple)
+    media_type: str = "application/json"  # of the answer, for the OpenAPI document
 
     def __post_init__(self):
         assert self.auth in AUTH_LEVELS, self.auth
+
+
+@dataclass(frozen=True)
+class Raw:
+    """An answer that is not JSON: bytes (or text) sent as they are, with their content type."""
+    body: object
+    content_type: str
 
 
 class Call:
@@ -125,7 +134,10 @@ class PathResource:
         result = route.handler(Call(req, self.gateway, account, body, query), **params)
         status, payload = result if isinstance(result, tuple) else (route.status, result)
         resp.status = falcon.code_to_http_status(status)
-        if payload is not None:
+        if isinstance(payload, Raw):
+            resp.content_type = payload.content_type
+            resp.data = payload.body.encode("utf-8") if isinstance(payload.body, str) else payload.body
+        elif payload is not None:
             resp.content_type = falcon.MEDIA_JSON
             resp.text = json.dumps(payload, ensure_ascii=False, default=str)
 

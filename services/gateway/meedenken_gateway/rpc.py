@@ -6,6 +6,11 @@ nameko 3's standalone client opens a connection and declares a reply queue for e
 per process, and hands replies to ``Future``s by correlation id, so a page can send its calls
 at once and wait for all (``call_async``). It reconnects when the broker drops it; calls whose
 replies were lost time out.
+
+Each call carries the current request's correlation id (meedenken_kit.correlation) as nameko
+context data, the AMQP header ``nameko.correlation_id``; the service's worker finds it in
+``worker_ctx.context_data["correlation_id"]``. (The AMQP ``correlation_id`` property is another
+thing: it pairs a reply with its request.)
 """
 import logging
 import socket
@@ -14,6 +19,7 @@ import uuid
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 
 from kombu import Connection, Exchange, Producer, Queue
+from meedenken_kit import correlation
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +99,15 @@ class RpcClient:
         return response.get("result")
 
     def _publish(self, service, method, correlation_id, payload):
+        request_id = correlation.current()
+        headers = {correlation.AMQP_HEADER: request_id} if request_id else {}
         with self._publish_lock:
             try:
                 producer = self._producer()
                 self._returned.clear()
                 producer.publish(payload, serializer="json", exchange=self.exchange,
                                  routing_key=f"{service}.{method}", reply_to=self.reply_to,
-                                 correlation_id=correlation_id, mandatory=True, retry=True,
+                                 correlation_id=correlation_id, headers=headers, mandatory=True, retry=True,
                                  retry_policy={"max_retries": 2, "interval_start": 0.1})
             except Exception as exc:
                 self._drop_publisher()

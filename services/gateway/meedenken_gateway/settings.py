@@ -19,6 +19,7 @@ class Settings:
     rpc_timeout: float
     public_url: str
     vote_partitions: int
+    metrics_dir: str = None
 
     @classmethod
     def from_env(cls, environ=None):
@@ -34,6 +35,8 @@ class Settings:
             rpc_timeout=float(e.get("RPC_TIMEOUT_SECONDS", "10")),
             public_url=e.get("PUBLIC_URL", f"http://127.0.0.1:{e.get('PORT', '8000')}"),
             vote_partitions=int(e.get("VOTE_PARTITIONS", "4")),
+            # prometheus-client's multiprocess directory; gunicorn_conf.py sets it for every run
+            metrics_dir=e.get("PROMETHEUS_MULTIPROC_DIR") or None,
         )
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")

@@ -1,5 +1,6 @@
 """nameko entry points of the notifications service."""
 from meedenken_kit.entrypoints import event_handler, rpc
+from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
 
 from . import usecases
@@ -11,6 +12,8 @@ from .repository import ensure_indexes
 class NotificationsService:
     name = "notifications"
     store = Store(ensure_indexes)
+    metrics = Metrics()
+    call_log = CallLog()
 
     @rpc
     def follow(self, payload):

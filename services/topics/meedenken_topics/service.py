@@ -1,5 +1,6 @@
 """nameko entry points of the topics service: a line or two each, the work is in usecases.py."""
 from meedenken_kit.entrypoints import event_handler, rpc
+from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
 
 from . import usecases
@@ -10,6 +11,8 @@ from .repository import ensure_indexes
 class TopicsService:
     name = "topics"
     store = Store(ensure_indexes)
+    metrics = Metrics()
+    call_log = CallLog()
 
     @rpc
     def create_org(self, payload):

@@ -1,5 +1,6 @@
 """nameko entry points of the votes service."""
 from meedenken_kit.entrypoints import rpc
+from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
 
 from . import usecases
@@ -10,6 +11,8 @@ from .repository import ensure_indexes
 class VotesService:
     name = "votes"
     store = Store(ensure_indexes)
+    metrics = Metrics()
+    call_log = CallLog()
     ballot_box = BallotBox()
 
     @rpc

@@ -1,6 +1,8 @@
-"""Health, readiness, the OpenAPI document and organisations."""
+"""Health, readiness, metrics, the OpenAPI document and organisations."""
+from meedenken_kit.metrics import exposition
+
 from ..problems import Problem
-from ..routing import Route
+from ..routing import Raw, Route
 from ..schemas import Health, ModerationQueue, Organisation
 
 
@@ -13,6 +15,12 @@ def readyz(call):
     if not all(value == "ok" for value in checks.values()):
         raise Problem(503, "Not ready: " + ", ".join(f"{k} {v}" for k, v in checks.items() if v != "ok"))
     return {"status": "ok", "checks": checks}
+
+
+def metrics(call):
+    """Prometheus metrics of every worker process of this gateway (docs/ops.md lists them)."""
+    body, content_type = exposition(call.req.get_header("Accept"), call.gateway.settings.metrics_dir)
+    return Raw(body, content_type)
 
 
 def openapi(call):
@@ -35,6 +43,8 @@ ROUTES = [
     Route("GET", "/healthz", healthz, "Liveness", answer=Health, tags=("system",)),
     Route("GET", "/readyz", readyz, "Readiness: database and broker reachable", answer=Health, errors=(503,),
           tags=("system",)),
+    Route("GET", "/metrics", metrics, "Prometheus metrics (text exposition format): requests by route and "
+          "status, latencies, outbox; for the cluster's scraper", media_type="text/plain", tags=("system",)),
     Route("GET", "/api/v1/openapi.json", openapi, "This document (OpenAPI 3.1)", tags=("system",)),
     Route("GET", "/api/v1/orgs", list_orgs, "Organisations on this platform", tags=("organisations",)),
     Route("GET", "/api/v1/orgs/{slug}", get_org, "One organisation", answer=Organisation, errors=(404,),
