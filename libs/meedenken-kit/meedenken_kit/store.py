@@ -10,6 +10,7 @@ from pymongo.errors import DuplicateKeyError
 from . import correlation
 from .envelope import new_event
 from .mongo import connect, in_transaction
+from .production import refuse_development_defaults
 from .outbox import OutboxRelay, add_event, add_events, ensure_outbox_indexes
 
 KEEP_PROCESSED_SECONDS = 30 * 24 * 3600
@@ -75,6 +76,7 @@ class Store(DependencyProvider):
         self.ensure_indexes = ensure_indexes
 
     def setup(self):
+        refuse_development_defaults(config.get("MEEDENKEN_ENV", "development"), config["AMQP_URI"])
         service = self.container.service_name
         self.client = connect(config["MONGO_URI"], app_name=f"meedenken-{service}")
         self.db = self.client[config["MONGO_DB"]]

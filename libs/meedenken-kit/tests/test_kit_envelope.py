@@ -166,3 +166,13 @@ def test_service_errors_carry_detail_and_errors(cls):
     assert exc.errors == {"field": ["bad"]}
     assert exc.args == ("Nope.", {"field": ["bad"]})
     assert cls("Only detail.").errors == {}
+
+
+def test_production_refuses_the_default_broker_account():
+    import pytest
+    from meedenken_kit.production import refuse_development_defaults
+    refuse_development_defaults("development", "amqp://guest:guest@127.0.0.1:5672/")
+    refuse_development_defaults("production", "amqp://meedenken:s3cret@rabbitmq:5672/prod")
+    for uri in ("amqp://guest:guest@rabbitmq:5672/", "amqp://rabbitmq:5672/", ""):
+        with pytest.raises(SystemExit, match="guest"):
+            refuse_development_defaults("production", uri)

@@ -3,6 +3,8 @@
 import os
 from dataclasses import dataclass
 
+from meedenken_kit.production import refuse_development_defaults
+
 DEV_SECRET = "dev-only-secret-change-me"
 DEV_MONGO_URI = "mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false"
 
@@ -40,4 +42,5 @@ class Settings:
         )
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")
+        refuse_development_defaults(settings.env, settings.amqp_uri)
         return settings
