@@ -26,6 +26,7 @@ PENDING, CLAIMED, SENT = "pending", "claimed", "sent"
 BATCH = 500
 CLAIM_TIMEOUT = timedelta(seconds=60)
 KEEP_SENT_SECONDS = 7 * 24 * 3600
+CONFIRM_TIMEOUT_SECONDS = 30.0
 BACKLOG_EVERY_SECONDS = 1.0  # how often the relay counts its backlog (meedenken_outbox_pending)
 
 
@@ -45,9 +46,13 @@ def add_event(db, session, event):
 
 
 def add_events(db, session, events):
+    """Several events of one transaction as one outbox entry (one write, published in order)."""
     if events:
-        db.outbox.insert_many([{"_id": ObjectId(), "state": PENDING, "event": event} for event in events],
-                              session=session)
+        db.outbox.insert_one({"_id": ObjectId(), "state": PENDING, "events": events}, session=session)
+
+
+def events_of(entry):
+    return entry["events"] if "events" in entry else [entry["event"]]
 
 
 class OutboxRelay:
@@ -64,6 +69,7 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
         self._connection = None
+        self._confirm_channel = None
         self._backlog_counted_at = None
 
     def wake(self):
@@ -102,24 +108,27 @@ class OutboxRelay:
         entries = list(outbox.find({"claim": claim}).sort("_id", ASCENDING).batch_size(BATCH))
         if not entries:
             return 0
-        producer = Producer(self._channel(), exchange=self.exchange)
-        published = None
+        channel = self._channel()
+        producer = Producer(channel, exchange=self.exchange)
+        sent = False
         try:
             for entry in entries:
-                event = entry["event"]
-                producer.publish(
-                    event, serializer="json", routing_key=short_type(event), delivery_mode=2,
-                    message_id=event["id"], type=event["type"], declare=[self.exchange],
-                    retry=True, retry_policy={"max_retries": 3},
-                )
-                published = entry["_id"]
-                EVENTS_PUBLISHED.labels(self.service, short_type(event)).inc()
+                for event in events_of(entry):
+                    producer.publish(
+                        event, serializer="json", routing_key=short_type(event), delivery_mode=2,
+                        message_id=event["id"], type=event["type"], declare=[self.exchange])
+                    self._published += 1
+            self._await_confirms()
+            sent = True
+            for entry in entries:
+                for event in events_of(entry):
+                    EVENTS_PUBLISHED.labels(self.service, short_type(event)).inc()
         finally:
-            if published is not None:
-                outbox.update_many({"claim": claim, "_id": {"$lte": published}},
-                                   {"$set": {"state": SENT, "sent_at": datetime.now(timezone.utc)},
-                                    "$unset": {"claim": ""}})
-            outbox.update_many({"claim": claim}, {"$set": {"state": PENDING}, "$unset": {"claim": ""}})
+            if sent:
+                outbox.update_many({"claim": claim}, {"$set": {"state": SENT, "sent_at": datetime.now(timezone.utc)},
+                                                      "$unset": {"claim": ""}})
+            else:  # not all confirmed: publish the batch again later (consumers dedupe on the event id)
+                outbox.update_many({"claim": claim}, {"$set": {"state": PENDING}, "$unset": {"claim": ""}})
         return len(entries)
 
     def report_backlog(self, force=False):
@@ -137,10 +146,40 @@ class OutboxRelay:
         OUTBOX_PENDING.labels(self.service).set(pending)
 
     def _channel(self):
+        """A channel in confirm mode; publishes do not wait one by one (``_await_confirms`` waits
+        for the whole batch at once, which is where the broker's throughput is)."""
         if self._connection is None:
-            self._connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True})
-            self._connection.ensure_connection(max_retries=3)
-        return self._connection.default_channel
+            connection = Connection(self.amqp_uri, connect_timeout=5)
+            connection.ensure_connection(max_retries=3)
+            channel = connection.channel()
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            self._connection, self._confirm_channel = connection, channel
+            self._published, self._confirmed, self._acked_out_of_order, self._nacked = 0, 0, set(), False
+        return self._confirm_channel
+
+    def _on_ack(self, delivery_tag, multiple):
+        if multiple:
+            self._confirmed = max(self._confirmed, delivery_tag)
+        else:
+            self._acked_out_of_order.add(delivery_tag)
+        while self._confirmed + 1 in self._acked_out_of_order:
+            self._confirmed += 1
+            self._acked_out_of_order.discard(self._confirmed)
+
+    def _on_nack(self, delivery_tag, multiple):
+        self._nacked = True
+
+    def _await_confirms(self, timeout=CONFIRM_TIMEOUT_SECONDS):
+        deadline = time.monotonic() + timeout
+        while self._confirmed < self._published:
+            if self._nacked:
+                raise RuntimeError("the broker refused (nacked) an event")
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the broker did not confirm the published events in time")
+            self._connection.drain_events(timeout=remaining)
 
     def _close(self):
         if self._connection is not None:
