@@ -18,7 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "services" / "gateway"))
-from stack import Platform, Processes, free_port, isolated_vhost, start_secantus  # noqa: E402
+from stack import Platform, free_port, own_broker_and_processes, start_secantus  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
@@ -59,10 +59,7 @@ def load(name, work, clients=CLIENTS):
 
 
 def main():
-    processes = Processes(ROOT / ".run" / "bench-logs")
-    cleanup = None
-    try:
-        amqp, cleanup = isolated_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"))
+    with own_broker_and_processes(ROOT / ".run" / "bench-logs") as (processes, amqp):
         mongo = os.environ.get("MONGO_URI") or start_secantus(processes, ":memory:")
         platform = Platform(processes, amqp, mongo, free_port(), db_prefix="bench_")
         platform.start(timeout=90)
@@ -105,10 +102,6 @@ def main():
         gateway.close()
         results.update({"seconds_per_phase": SECONDS, "clients": CLIENTS})
         print(json.dumps(results))
-    finally:
-        processes.stop_all()
-        if cleanup:
-            cleanup()
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from stack import Platform, Processes, free_port, isolated_vhost, start_secantus  # noqa: E402
+from stack import Platform, free_port, own_broker_and_processes, start_secantus  # noqa: E402
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CITIZENS = int(os.environ.get("BENCH_CITIZENS", "5000"))
@@ -109,10 +109,8 @@ def recount(votes_db, statements):
 
 
 def main():
-    processes = Processes(ROOT / ".run" / "bench-logs")
-    cleanup, storage = None, tempfile.mkdtemp(prefix="meedenken-bench-")
-    try:
-        amqp_uri, cleanup = isolated_vhost(os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"))
+    storage = tempfile.mkdtemp(prefix="meedenken-bench-")
+    with own_broker_and_processes(ROOT / ".run" / "bench-logs") as (processes, amqp_uri):
         mongo_uri = start_secantus(processes, storage)
         raw_insert = raw_insert_rate(mongo_uri)
         raw_publish = raw_publish_rate(amqp_uri)
@@ -159,10 +157,6 @@ def main():
             "seconds": SECONDS, "connections": CONNECTIONS, "citizens": CITIZENS, "statements": STATEMENTS,
         }
         print(json.dumps(figures), flush=True)
-    finally:
-        processes.stop_all()
-        if cleanup:
-            cleanup()
 
 
 if __name__ == "__main__":

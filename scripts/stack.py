@@ -2,6 +2,7 @@
 gunicorn gateway, plus SecantusDB and RabbitMQ when none is given. Used by ``make run``
 (scripts/run.py), the end-to-end tests and the benchmarks, so all three run the same commands
 the containers run."""
+import contextlib
 import os
 import shutil
 import signal
@@ -205,3 +206,17 @@ def isolated_vhost(amqp_uri):
     parsed = urllib.parse.urlparse(amqp_uri)
     uri = urllib.parse.urlunparse(parsed._replace(path="/" + urllib.parse.quote(name, safe="")))
     return uri, lambda: rabbitmqctl("delete_vhost", name)
+
+
+@contextlib.contextmanager
+def own_broker_and_processes(log_dir, amqp_uri=None):
+    """For benchmarks: a fresh vhost and a process group, both cleaned up however the run ends."""
+    processes = Processes(log_dir)
+    cleanup = None
+    try:
+        uri, cleanup = isolated_vhost(amqp_uri or os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"))
+        yield processes, uri
+    finally:
+        processes.stop_all()
+        if cleanup:
+            cleanup()
