@@ -125,6 +125,47 @@ def test_no_answer_is_lost_or_counted_twice_when_votes_is_killed(api, arena, pla
     assert_counted_exactly(arena, told)
 
 
+def test_answers_survive_a_gateway_worker_killed_mid_stream(api, arena, platform):
+    """A gateway worker dies (kill -9) while answers flow: answers it confirmed are counted, answers
+    whose request failed were never confirmed; gunicorn starts a new worker."""
+    import os
+    import signal
+    import subprocess
+    told, stop, failures = {}, threading.Event(), Counter()
+    keys = [(account, token, statement) for account, token in arena["citizens"] for statement in arena["statements"]]
+    rng = random.Random(5)
+
+    def voter(mine):
+        while not stop.is_set():
+            account, token, statement = rng.choice(mine)
+            choice = rng.choice(CHOICES)
+            status = cast(api, token, statement, choice)
+            deadline = time.monotonic() + 20
+            while status != 200 and time.monotonic() < deadline:
+                # not told it is recorded (it may or may not be): the client retries the same answer,
+                # which the natural key makes safe
+                failures[status] += 1
+                time.sleep(0.05)
+                status = cast(api, token, statement, choice)
+            assert status == 200, status
+            told[(account, statement)] = choice
+    threads = [threading.Thread(target=voter, args=(keys[n::4],)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.0)
+    master = platform.processes.children["gateway"].pid
+    workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+    assert workers, "no gunicorn workers found"
+    os.kill(int(workers[0]), signal.SIGKILL)
+    time.sleep(2.0)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert told
+    assert_counted_exactly(arena, {**previous_answers(arena), **told})
+    platform.wait_ready(30)
+
+
 def test_two_competing_instances_share_the_work(api, arena, platform):
     platform.processes.start("votes-2", platform.service_command("votes"), env=platform.env("votes"))
     try:
