@@ -102,8 +102,10 @@ def start_secantus(processes, storage, port=None):
     return f"mongodb://127.0.0.1:{port}/?{DEV_MONGO_OPTIONS}"
 
 
-def start_rabbitmq(processes, base):
-    """Start the installed rabbitmq-server with its data under ``base``; returns when it listens."""
+def start_rabbitmq(processes, base, port=5672, name="rabbitmq"):
+    """Start the installed rabbitmq-server with its data under ``base``; returns when it listens.
+    Another ``port`` makes a private node beside the machine's broker (own node name, no plugins),
+    e.g. for a test that restarts its broker."""
     server = shutil.which("rabbitmq-server") or ("/usr/sbin/rabbitmq-server"
                                                  if os.path.exists("/usr/sbin/rabbitmq-server") else None)
     if server is None:
@@ -111,10 +113,23 @@ def start_rabbitmq(processes, base):
     base = Path(base)
     (base / "mnesia").mkdir(parents=True, exist_ok=True)
     (base / "log").mkdir(parents=True, exist_ok=True)
-    processes.start("rabbitmq", [server], env={"RABBITMQ_MNESIA_BASE": str(base / "mnesia"),
-                                               "RABBITMQ_LOG_BASE": str(base / "log"),
-                                               "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1"})
-    wait_for(lambda: port_open("127.0.0.1", 5672), 90, "RabbitMQ")
+    env = {"RABBITMQ_MNESIA_BASE": str(base / "mnesia"), "RABBITMQ_LOG_BASE": str(base / "log"),
+           "RABBITMQ_FEATURE_FLAGS_FILE": str(base / "feature_flags"), "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1"}
+    if port != 5672:
+        plugins = base / "enabled_plugins"
+        plugins.write_text("[].\n")
+        (base / "rabbitmq.conf").write_text(f"listeners.tcp.local = 127.0.0.1:{port}\n")
+        env["RABBITMQ_CONFIG_FILE"] = str(base / "rabbitmq.conf")
+        env.update({"RABBITMQ_NODE_PORT": str(port), "RABBITMQ_DIST_PORT": str(free_port()),
+                    "RABBITMQ_NODENAME": f"meedenken-{port}@localhost", "RABBITMQ_ENABLED_PLUGINS_FILE": str(plugins)})
+    if os.geteuid() == 0:  # Debian's rabbitmq-server drops to the rabbitmq user: give it the data
+        for path in [base, *base.rglob("*")]:
+            try:
+                shutil.chown(path, "rabbitmq", "rabbitmq")
+            except (LookupError, OSError):
+                break
+    processes.start(name, [server], env=env, cwd=base)  # an Erlang crash dump lands there
+    wait_for(lambda: port_open("127.0.0.1", port), 90, "RabbitMQ")
     return True
 
 
