@@ -256,3 +256,13 @@ def test_readiness_follows_the_database(broker_uri, tmp_path):
         assert {"200", "503"} <= statuses
     finally:
         processes.stop_all()
+
+
+def test_a_queued_answer_carries_the_request_id_into_its_event(api, journey, event_tap):
+    request_id = f"stem-{uuid.uuid4().hex[:10]}"
+    answered = api.put(f"/api/v1/statements/{journey.ids['statement']}/response", {"choice": "pass"},
+                       token=journey.tokens["carol"], headers={"X-Request-Id": request_id})
+    assert answered.status_code == 200 and answered.headers["X-Request-Id"] == request_id
+    recorded = eventually(lambda: [e for e in event_tap if e["routing_key"] == "statement.response.recorded.v1"
+                                   and e["body"].get("correlationid") == request_id], timeout=20)
+    assert recorded[0]["body"]["data"]["choice"] == "pass"

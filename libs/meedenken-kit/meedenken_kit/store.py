@@ -42,10 +42,12 @@ class UnitOfWork:
         return event
 
     def emit_many(self, session, short_type, items):
-        """Record one event per ``(subject, data)`` with one database round trip."""
-        correlation_id = self.correlation_id
-        events = [new_event(self.service, short_type, subject, data, correlation_id=correlation_id)
-                  for subject, data in items]
+        """Record one event per ``(subject, data)`` — or ``(subject, data, correlation id)`` when
+        the items of one batch come from different requests — with one database round trip."""
+        default = self.correlation_id
+        events = [new_event(self.service, short_type, item[0], item[1],
+                            correlation_id=(item[2] if len(item) > 2 else None) or default)
+                  for item in items]
         add_events(self.db, session, events)
         return events
 

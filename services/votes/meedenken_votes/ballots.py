@@ -97,7 +97,8 @@ def apply_ballots(uow, cache, ballots):
             uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, [
                 (ballot["statement_id"], {"statement_id": ballot["statement_id"], "topic_id": ballot["topic_id"],
                                           "choice": ballot["choice"], "previous_choice": previous,
-                                          "tally": domain.tally_of(tallies[ballot["statement_id"]])})
+                                          "tally": domain.tally_of(tallies[ballot["statement_id"]])},
+                 ballot.get("correlation_id"))
                 for ballot, previous in changed.values() if ballot["choice"] != previous])
         for statement_id in statement_ids - set(tallies):
             tallies[statement_id] = repo.get_tally(uow.db, statement_id, session)

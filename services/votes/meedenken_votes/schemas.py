@@ -19,8 +19,10 @@ class ResponseIn(Schema):
 
 
 class BallotIn(ResponseIn):
-    """An answer as the gateway queues it: with its own id (for tracing) and when it was cast."""
+    """An answer as the gateway queues it: with its own id, the request's correlation id (carried
+    into its event) and when it was cast."""
     ballot_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    correlation_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=128))
     cast_at = fields.String(required=True, validate=validate.Regexp(
         r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z\Z", error="UTC time to the microsecond, e.g. 2026-11-25T08:35:16.123456Z."))
 

@@ -2,6 +2,8 @@
 import uuid
 from datetime import datetime, timezone
 
+from meedenken_kit import correlation
+
 from ..routing import Route, require_id
 from ..rpc import RpcError, ServiceUnavailable
 from ..schemas import (CursorQuery, ModerationIn, PhaseIn, ReactionIn, ReactionList, Reaction, ReactionModerationIn,
@@ -87,7 +89,8 @@ def answer_statement(call, statement_id):
     """Queue the answer durably (publisher-confirmed into the votes service's partitioned queue)
     and say so; the votes service counts queued answers in batches within milliseconds."""
     statement = answerable(call, statement_id)
-    ballot = {"ballot_id": uuid.uuid4().hex, "statement_id": statement["id"], "topic_id": statement["topic"]["id"],
+    ballot = {"ballot_id": uuid.uuid4().hex, "correlation_id": correlation.current(),
+              "statement_id": statement["id"], "topic_id": statement["topic"]["id"],
               "account_id": call.account_id, "choice": call.body["choice"],
               # the ballot cast last wins, so cast_at sorts in time order (UTC, to the microsecond)
               "cast_at": datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")}
