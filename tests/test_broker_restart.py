@@ -3,11 +3,9 @@ touched), the whole platform keeps its guarantees — every answer a client was 
 counted exactly once, answers refused while the broker was away were never confirmed (the client
 retries them), and events queued in durable queues survive the restart."""
 import os
-import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from collections import Counter
@@ -19,8 +17,7 @@ from pymongo import MongoClient
 from conftest import Api, eventually
 from journey import PASSWORD, register_and_login
 from stack import Platform, Processes, free_port, start_rabbitmq
-
-CHOICES = ("agree", "disagree", "pass")
+from test_votes_at_scale import CHOICES, AnswerStream, keys_of
 
 
 @pytest.fixture(scope="module")
@@ -62,41 +59,18 @@ def test_answers_are_counted_exactly_across_a_broker_restart(private):
     statements = [api.post(f"/api/v1/topics/{topic['id']}/statements", {"text": f"Stelling {n}"}, token=token)
                   .json()["id"] for n in range(3)]
     citizens = [register_and_login(api, f"K{n}", f"k{n}-{run}@example.nl") for n in range(8)]
-    keys = [(account["id"], tok, s) for account, tok in citizens for s in statements]
-    told, stop, refused = {}, threading.Event(), Counter()
-    rng = random.Random(9)
-
-    def voter(mine):
-        while not stop.is_set():
-            account, tok, statement = rng.choice(mine)
-            choice = rng.choice(CHOICES)
-            deadline = time.monotonic() + 90
-            while True:
-                try:
-                    status = api.put(f"/api/v1/statements/{statement}/response", {"choice": choice}, token=tok).status_code
-                except Exception:
-                    status = None
-                if status == 200 or time.monotonic() > deadline:
-                    break
-                refused[status] += 1  # not confirmed: retry the same answer
-                time.sleep(0.2)
-            if status == 200:
-                told[(account, statement)] = choice
-    threads = [threading.Thread(target=voter, args=(keys[n::3],)) for n in range(3)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    before = platform.processes.children["private-rabbitmq"].pid
-    restart_broker(private)
-    assert platform.processes.children["private-rabbitmq"].pid != before
-    platform.wait_ready(90)
-    time.sleep(2)
-    stop.set()
-    for thread in threads:
-        thread.join()
+    keys = keys_of([(account["id"], tok) for account, tok in citizens], statements)
+    with AnswerStream(api, keys, seed=9, threads=3) as stream:
+        time.sleep(1.5)
+        before = platform.processes.children["private-rabbitmq"].pid
+        restart_broker(private)
+        assert platform.processes.children["private-rabbitmq"].pid != before
+        platform.wait_ready(90)
+        time.sleep(2)
     # answers sent while the broker was away waited in the gateway's publish retries or were refused
-    # (and retried by the client); either way only confirmed ones were told recorded
-    assert told, refused
+    # and retried by the client; either way only confirmed ones were told recorded
+    assert stream.told and stream.unconfirmed == 0, stream.failures
+    told = stream.told
     votes = MongoClient(platform.mongo_uri)[f"{platform.db_prefix}votes"]
 
     def settled():

@@ -3,7 +3,10 @@ told is recorded is counted exactly once, tallies always equal a recount of the 
 also when the votes service is killed mid-stream or runs as two competing instances, and a ballot
 that cannot be counted goes to the dead-letter queue."""
 import json
+import os
 import random
+import signal
+import subprocess
 import threading
 import time
 import uuid
@@ -94,75 +97,74 @@ def test_concurrent_answers_and_changes_are_counted_exactly(api, arena):
     assert_counted_exactly(arena, told)
 
 
-def test_no_answer_is_lost_or_counted_twice_when_votes_is_killed(api, arena, platform):
-    told, stop, errors = {}, threading.Event(), Counter()
-    keys = [(account, token, statement) for account, token in arena["citizens"] for statement in arena["statements"]]
-    rng = random.Random(11)
+class AnswerStream:
+    """Citizens answering at random from a few threads while a test breaks something. Each
+    citizen-statement key belongs to one thread, so "the last answer the client was told is
+    recorded" is well defined. An answer that is not confirmed is retried, as a client would (the
+    natural key makes that safe); ``failures`` counts the refusals, ``unconfirmed`` the answers
+    still refused after ``retry_seconds``."""
 
-    def voter(mine):
-        while not stop.is_set():
-            account, token, statement = rng.choice(mine)
-            choice = rng.choice(CHOICES)
-            status = cast(api, token, statement, choice)
+    def __init__(self, api, keys, seed, threads=4, retry_seconds=90):
+        self.api, self.retry_seconds = api, retry_seconds
+        self.told, self.failures, self.unconfirmed = {}, Counter(), 0
+        self.rng = random.Random(seed)
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.voter, args=(keys[n::threads],)) for n in range(threads)]
+
+    def voter(self, mine):
+        while not self.stop.is_set():
+            account, token, statement = self.rng.choice(mine)
+            choice = self.rng.choice(CHOICES)
+            status = cast(self.api, token, statement, choice)
+            deadline = time.monotonic() + self.retry_seconds
+            while status != 200 and time.monotonic() < deadline:
+                self.failures[status] += 1
+                time.sleep(0.1)
+                status = cast(self.api, token, statement, choice)
             if status == 200:
-                told[(account, statement)] = choice
+                self.told[(account, statement)] = choice
             else:
-                errors[status] += 1
-    # each key belongs to one voter thread, so "the last answer told" is well defined
-    threads = [threading.Thread(target=voter, args=(keys[n::4],)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    platform.processes.kill("votes")  # kill -9 in the middle of counting
-    time.sleep(1.5)  # answers keep being accepted: they wait in the durable queues
-    platform.start_service("votes")
-    platform.wait_ready(60)
-    time.sleep(1.0)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    assert told and errors == Counter(), errors
-    assert_counted_exactly(arena, told)
+                self.unconfirmed += 1
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def keys_of(citizens, statements):
+    return [(account, token, statement) for account, token in citizens for statement in statements]
+
+
+def test_no_answer_is_lost_or_counted_twice_when_votes_is_killed(api, arena, platform):
+    with AnswerStream(api, keys_of(arena["citizens"], arena["statements"]), seed=11) as stream:
+        time.sleep(1.5)
+        platform.processes.kill("votes")  # kill -9 in the middle of counting
+        time.sleep(1.5)  # answers keep being accepted: they wait in the durable queues
+        platform.start_service("votes")
+        platform.wait_ready(60)
+        time.sleep(1.0)
+    assert stream.told and stream.failures == Counter() and stream.unconfirmed == 0, stream.failures
+    assert_counted_exactly(arena, stream.told)
 
 
 def test_answers_survive_a_gateway_worker_killed_mid_stream(api, arena, platform):
     """A gateway worker dies (kill -9) while answers flow: answers it confirmed are counted, answers
-    whose request failed were never confirmed; gunicorn starts a new worker."""
-    import os
-    import signal
-    import subprocess
-    told, stop, failures = {}, threading.Event(), Counter()
-    keys = [(account, token, statement) for account, token in arena["citizens"] for statement in arena["statements"]]
-    rng = random.Random(5)
-
-    def voter(mine):
-        while not stop.is_set():
-            account, token, statement = rng.choice(mine)
-            choice = rng.choice(CHOICES)
-            status = cast(api, token, statement, choice)
-            deadline = time.monotonic() + 20
-            while status != 200 and time.monotonic() < deadline:
-                # not told it is recorded (it may or may not be): the client retries the same answer,
-                # which the natural key makes safe
-                failures[status] += 1
-                time.sleep(0.05)
-                status = cast(api, token, statement, choice)
-            assert status == 200, status
-            told[(account, statement)] = choice
-    threads = [threading.Thread(target=voter, args=(keys[n::4],)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.0)
-    master = platform.processes.children["gateway"].pid
-    workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
-    assert workers, "no gunicorn workers found"
-    os.kill(int(workers[0]), signal.SIGKILL)
-    time.sleep(2.0)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    assert told
-    assert_counted_exactly(arena, {**previous_answers(arena), **told})
+    whose request failed were never confirmed and are retried; gunicorn starts a new worker."""
+    with AnswerStream(api, keys_of(arena["citizens"], arena["statements"]), seed=5) as stream:
+        time.sleep(1.0)
+        master = platform.processes.children["gateway"].pid
+        workers = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout.split()
+        assert workers, "no gunicorn workers found"
+        os.kill(int(workers[0]), signal.SIGKILL)
+        time.sleep(2.0)
+    assert stream.told and stream.unconfirmed == 0
+    assert_counted_exactly(arena, {**previous_answers(arena), **stream.told})
     platform.wait_ready(30)
 
 
