@@ -19,9 +19,10 @@ def source_of(service):
     return f"/meedenken/{service}"
 
 
-def rfc3339(moment):
-    """UTC time on the wire: ``2026-11-25T08:35:16.123Z``."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def rfc3339(moment, timespec="milliseconds"):
+    """UTC time on the wire: ``2026-11-25T08:35:16.123Z`` (with ``timespec="microseconds"``, text
+    that sorts in time order to the microsecond)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def new_event(service, short_type, subject, data, now=None, correlation_id=None):

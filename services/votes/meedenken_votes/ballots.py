@@ -12,6 +12,7 @@ the one it saw (another instance, or the RPC path, may have counted since)."""
 from collections import OrderedDict, defaultdict
 from datetime import datetime, timezone
 
+from meedenken_kit.envelope import rfc3339
 from meedenken_kit.errors import load_or_raise
 
 from . import domain, repository as repo
@@ -23,7 +24,7 @@ _ballot = BallotIn()
 
 def cast_now():
     """When a ballot is cast: UTC to the microsecond, as text that sorts in time order."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return rfc3339(datetime.now(timezone.utc), timespec="microseconds")
 
 
 class AnswerCache:

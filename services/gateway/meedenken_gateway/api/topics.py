@@ -3,6 +3,7 @@ import uuid
 from datetime import datetime, timezone
 
 from meedenken_kit import correlation
+from meedenken_kit.envelope import rfc3339
 
 from ..routing import Route, require_id
 from ..rpc import RpcError, ServiceUnavailable
@@ -93,7 +94,7 @@ def answer_statement(call, statement_id):
               "statement_id": statement["id"], "topic_id": statement["topic"]["id"],
               "account_id": call.account_id, "choice": call.body["choice"],
               # the ballot cast last wins, so cast_at sorts in time order (UTC, to the microsecond)
-              "cast_at": datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")}
+              "cast_at": rfc3339(datetime.now(timezone.utc), timespec="microseconds")}
     try:
         call.gateway.ballots.publish(statement["id"], ballot, ballot["ballot_id"])
     except Exception as exc:
