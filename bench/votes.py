@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from stack import Platform, free_port, own_broker_and_processes, start_secantus  # noqa: E402
 
+import cpu  # noqa: E402
+
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))
 CITIZENS = int(os.environ.get("BENCH_CITIZENS", "5000"))
 STATEMENTS = int(os.environ.get("BENCH_STATEMENTS", "50"))
@@ -122,6 +124,10 @@ def main():
         data = Path(storage) / "wrk-data.txt"
         data.write_text("".join(f"token {t}\n" for t in tokens) + "".join(f"statement {s}\n" for s in statements))
         votes_db = MongoClient(mongo_uri)[f"{platform.db_prefix}votes"]
+        children = processes.children
+        parts = {"gateway": children["gateway"].pid, "votes": children["votes"].pid, "database": children["secantusdb"].pid,
+                 "broker": "beam.smp", "topics": children["topics"].pid, "notifications": children["notifications"].pid}
+        cpu_before = {**cpu.snapshot(parts), "load_generator": cpu.children_seconds()}
         started = time.monotonic()
         wrk = subprocess.run(["wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
                               "--latency", "-s", str(ROOT / "bench" / "votes.lua"), platform.url, "--", str(data),
@@ -136,6 +142,7 @@ def main():
         while counted(votes_db, statements) < ok and time.monotonic() < deadline:
             time.sleep(0.1)
         applied_seconds = time.monotonic() - started
+        cpu_after = {**cpu.snapshot(parts), "load_generator": cpu.children_seconds()}
         time.sleep(1)  # answers in flight when wrk stopped get counted too before the recount
         stored, mismatched = recount(votes_db, statements)
         applied = counted(votes_db, statements)
@@ -154,6 +161,7 @@ def main():
             "in_flight_at_stop": max(0, stored - ok),
             "errors": result["failed"] + result["socket_errors"],
             "votes_told_recorded": ok, "votes_stored": stored, "backlog_s": round(applied_seconds - load_seconds, 2),
+            "cpu_ms_per_vote": cpu.per_unit_ms(cpu_before, cpu_after, ok),
             "seconds": SECONDS, "connections": CONNECTIONS, "citizens": CITIZENS, "statements": STATEMENTS,
         }
         print(json.dumps(figures), flush=True)

@@ -193,10 +193,24 @@ def previous_answers(arena):
 
 
 def test_a_ballot_that_cannot_be_counted_is_dead_lettered(broker_uri, arena):
-    marker = uuid.uuid4().hex
+    """A pack holding one poison item among good ballots: the good ones are counted, the poison
+    one goes to the dead-letter queue on its own (saying where it came from); a message that is
+    not a pack at all is dead-lettered whole."""
+    marker, garbage = uuid.uuid4().hex, uuid.uuid4().hex
+    account, statement = f"poison-test-{marker[:8]}", arena["statements"][0]
+    good = {"ballot_id": uuid.uuid4().hex, "statement_id": statement, "topic_id": arena["topic"], "account_id": account,
+            "choice": "agree", "cast_at": "2026-11-25T12:00:00.000000Z"}
+    exchange = Exchange("votes.answers", type="direct", durable=True)
     with Connection(broker_uri, transport_options={"confirm_publish": True}) as connection:
-        connection.Producer().publish({"ballot_id": marker, "choice": "maybe"}, serializer="json",
-                                      exchange=Exchange("votes.answers", type="direct", durable=True),
-                                      routing_key="p0", delivery_mode=2)
-    letters = eventually(lambda: [h for body, h in dead_letters(broker_uri) if marker in json.dumps(body)], timeout=30)
-    assert letters[0]["x-death"][0]["queue"] == "votes.answers.p0"
+        producer = connection.Producer()
+        producer.publish({"items": [good, {"ballot_id": marker, "choice": "maybe"}]}, serializer="json",
+                         exchange=exchange, routing_key="p0", delivery_mode=2)
+        producer.publish({"ballot_id": garbage}, serializer="json", exchange=exchange, routing_key="p1", delivery_mode=2)
+    eventually(lambda: arena["db"].responses.find_one({"account_id": account, "statement_id": statement}), timeout=30)
+    letters = eventually(lambda: [(body, h) for body, h in dead_letters(broker_uri) if marker in json.dumps(body)],
+                         timeout=30)
+    body, headers = letters[0]
+    assert body == {"items": [{"ballot_id": marker, "choice": "maybe"}]}
+    assert headers["x-death"][0]["queue"] == "votes.answers.p0"
+    whole = eventually(lambda: [h for body, h in dead_letters(broker_uri) if garbage in json.dumps(body)], timeout=30)
+    assert whole[0]["x-death"][0]["queue"] == "votes.answers.p1"

@@ -9,7 +9,7 @@ from pymongo.errors import PyMongoError
 from meedenken_kit.mongo import connect, ping
 from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
-from meedenken_kit.partitioned import PartitionPublisher, PartitionedQueue
+from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
 from . import accounts, openapi, problems, web
 from .api import ROUTES
@@ -66,7 +66,7 @@ class Gateway:
         if self._ballots is None:
             with self._lock:
                 if self._ballots is None:
-                    self._ballots = PartitionPublisher(
+                    self._ballots = PackingPublisher(
                         self.settings.amqp_uri, PartitionedQueue("votes.answers", self.settings.vote_partitions),
                         declare=False)
         return self._ballots

@@ -38,8 +38,8 @@ class BallotBox(DependencyProvider):
     def kill(self):
         self._stop.set()
 
-    def count(self, bodies):
-        valid, refused = ballots.parse(bodies)
+    def count(self, items):
+        valid, refused = ballots.parse(items)
         if valid:
             with self.lock:
                 ballots.apply_ballots(self.uow(), self.cache, valid)

@@ -42,6 +42,10 @@ class AnswerCache:
         self._entries.move_to_end(statement_id)
         return dict(entry[1])
 
+    def forget(self, statement_ids):
+        for statement_id in statement_ids:
+            self._entries.pop(statement_id, None)
+
     def put(self, statement_id, version, answers):
         self._entries[statement_id] = (version, answers)
         self._entries.move_to_end(statement_id)
@@ -49,12 +53,12 @@ class AnswerCache:
             self._entries.popitem(last=False)
 
 
-def parse(bodies):
-    """Valid ballots in arrival order, and the indexes of the bodies that are not ballots."""
+def parse(items):
+    """Valid ballots in arrival order, and the indexes of the items that are not ballots."""
     ballots, refused = [], []
-    for index, body in enumerate(bodies):
+    for index, item in enumerate(items):
         try:
-            ballots.append(load_or_raise(_ballot, body))
+            ballots.append(load_or_raise(_ballot, item))
         except Exception:
             refused.append(index)
     return ballots, refused
@@ -90,7 +94,8 @@ def apply_ballots(uow, cache, ballots):
             changed[(statement_id, account_id)] = (ballot, previous)
         tallies = {}
         if changed:
-            repo.save_answers(uow.db, session, [ballot for ballot, _ in changed.values()])
+            repo.save_answers(uow.db, session, [b for b, previous in changed.values() if previous is None],
+                              [b for b, previous in changed.values() if previous is not None])
             topic_of = {b["statement_id"]: b["topic_id"] for b, _ in changed.values()}
             tallies = repo.apply_tallies(uow.db, session, {
                 statement_id: (topic_of[statement_id], {k: v for k, v in deltas[statement_id].items() if v})
@@ -105,7 +110,11 @@ def apply_ballots(uow, cache, ballots):
             tallies[statement_id] = repo.get_tally(uow.db, statement_id, session)
         return answers, tallies
 
-    answers, tallies = uow.transaction(txn)
+    try:
+        answers, tallies = uow.transaction(txn)
+    except Exception:
+        cache.forget(statement_ids)  # whatever went wrong, the next try reads the stored answers
+        raise
     for statement_id, tally in tallies.items():
         cache.put(statement_id, (tally or {}).get("version", 0), answers[statement_id])
     return {statement_id: domain.tally_of(tally) for statement_id, tally in tallies.items()}

@@ -1,7 +1,7 @@
 """The only module of the votes service that knows collections, indexes and queries."""
 from datetime import datetime, timezone
 
-from pymongo import ASCENDING, UpdateOne
+from pymongo import ASCENDING, InsertOne, UpdateOne
 
 BATCH = 500
 
@@ -34,15 +34,20 @@ def answers_of(db, statement_id, session=None):
         .batch_size(BATCH)}
 
 
-def save_answers(db, session, ballots):
-    """Upsert the answers (natural key: statement + citizen), one round trip."""
+def save_answers(db, session, new, changed):
+    """Store the batch's answers in one round trip: ``new`` ones are inserted (cheaper than an
+    upsert), ``changed`` ones replace the stored answer (natural key: statement + citizen)."""
     at = now()
-    db.responses.bulk_write([UpdateOne(
-        {"_id": response_key(b["statement_id"], b["account_id"])},
-        {"$set": {"statement_id": b["statement_id"], "topic_id": b["topic_id"], "account_id": b["account_id"],
-                  "choice": b["choice"], "cast_at": b["cast_at"], "updated_at": at},
-         "$setOnInsert": {"created_at": at}},
-        upsert=True) for b in ballots], ordered=False, session=session)
+    requests = [InsertOne({"_id": response_key(b["statement_id"], b["account_id"]), **_answer(b, at), "created_at": at})
+                for b in new]
+    requests += [UpdateOne({"_id": response_key(b["statement_id"], b["account_id"])}, {"$set": _answer(b, at)})
+                 for b in changed]
+    db.responses.bulk_write(requests, ordered=False, session=session)
+
+
+def _answer(ballot, at):
+    return {"statement_id": ballot["statement_id"], "topic_id": ballot["topic_id"], "account_id": ballot["account_id"],
+            "choice": ballot["choice"], "cast_at": ballot["cast_at"], "updated_at": at}
 
 
 def apply_tallies(db, session, changes):

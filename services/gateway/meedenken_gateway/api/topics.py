@@ -96,7 +96,7 @@ def answer_statement(call, statement_id):
               # the ballot cast last wins, so cast_at sorts in time order (UTC, to the microsecond)
               "cast_at": rfc3339(datetime.now(timezone.utc), timespec="microseconds")}
     try:
-        call.gateway.ballots.publish(statement["id"], ballot, ballot["ballot_id"])
+        call.gateway.ballots.send(ballot)
     except Exception as exc:
         raise ServiceUnavailable("votes", f"the answer could not be queued ({exc})") from None
     return {"statement_id": statement["id"], "choice": ballot["choice"], "recorded": True}
