@@ -263,6 +263,7 @@ def test_a_queued_answer_carries_the_request_id_into_its_event(api, journey, eve
     answered = api.put(f"/api/v1/statements/{journey.ids['statement']}/response", {"choice": "pass"},
                        token=journey.tokens["carol"], headers={"X-Request-Id": request_id})
     assert answered.status_code == 200 and answered.headers["X-Request-Id"] == request_id
-    recorded = eventually(lambda: [e for e in event_tap if e["routing_key"] == "statement.response.recorded.v1"
-                                   and e["body"].get("correlationid") == request_id], timeout=20)
-    assert recorded[0]["body"]["data"]["choice"] == "pass"
+    recorded = eventually(lambda: [r for e in event_tap if e["routing_key"] == "statement.response.recorded.v2"
+                                   for r in e["body"]["data"]["responses"] if r["correlation_id"] == request_id],
+                          timeout=20)
+    assert recorded[0]["choice"] == "pass"

@@ -1,10 +1,10 @@
 """Counting answers to statements in batches.
 
-Answers arrive as ballots (from the gateway's partitioned queue, or one at a time over RPC). A
-batch is applied in one transaction: the answers are upserted by their natural key (statement +
-citizen), each statement's tally gets the net change of the batch and its version goes up, and one
-``statement.response.recorded.v1`` per changed answer goes into the outbox. The ballot cast last
-wins (``cast_at``), whatever order ballots arrive in: instances compete for queued ballots, and a
+Answers arrive as ballots (in packs from the gateway's partitioned queue, or one at a time over
+RPC). A batch is applied in one transaction: the answers are stored by their natural key
+(statement + citizen; inserted when new), each statement's tally gets the net change of the batch
+and its version goes up, and one ``statement.response.recorded.v2`` per topic (listing the answers
+that changed) goes into the outbox. The ballot cast last wins (``cast_at``), whatever order ballots arrive in: instances compete for queued ballots, and a
 ballot redelivered after a crash is older than or equal to what is stored, so it changes nothing.
 To know each citizen's previous answer without reading it back per ballot, the applier keeps the
 answers of the statements it counts in memory, valid only while the statement's tally version is
@@ -64,6 +64,26 @@ def parse(items):
     return ballots, refused
 
 
+def recorded_events(changed, tallies):
+    """One event per topic for the answers of a batch that changed (a new time alone is no
+    change), with the tallies after the batch; the correlation id of the request when all its
+    answers came from one."""
+    per_topic = defaultdict(list)
+    for ballot, previous in changed:
+        if ballot["choice"] != previous:
+            per_topic[ballot["topic_id"]].append((ballot, previous))
+    events = []
+    for topic_id, answers in per_topic.items():
+        correlation_ids = {ballot.get("correlation_id") for ballot, _ in answers}
+        events.append((topic_id, {
+            "topic_id": topic_id,
+            "responses": [{"statement_id": ballot["statement_id"], "choice": ballot["choice"], "previous_choice": previous,
+                           "correlation_id": ballot.get("correlation_id")} for ballot, previous in answers],
+            "tallies": {ballot["statement_id"]: domain.tally_of(tallies[ballot["statement_id"]]) for ballot, _ in answers},
+        }, correlation_ids.pop() if len(correlation_ids) == 1 else None))
+    return events
+
+
 def apply_ballots(uow, cache, ballots):
     """Count the ballots (per citizen and statement the one cast last wins); returns statement id
     -> tally after the batch for every statement in it."""
@@ -100,12 +120,7 @@ def apply_ballots(uow, cache, ballots):
             tallies = repo.apply_tallies(uow.db, session, {
                 statement_id: (topic_of[statement_id], {k: v for k, v in deltas[statement_id].items() if v})
                 for statement_id in topic_of})
-            uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, [
-                (ballot["statement_id"], {"statement_id": ballot["statement_id"], "topic_id": ballot["topic_id"],
-                                          "choice": ballot["choice"], "previous_choice": previous,
-                                          "tally": domain.tally_of(tallies[ballot["statement_id"]])},
-                 ballot.get("correlation_id"))
-                for ballot, previous in changed.values() if ballot["choice"] != previous])
+            uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, recorded_events(changed.values(), tallies))
         for statement_id in statement_ids - set(tallies):
             tallies[statement_id] = repo.get_tally(uow.db, statement_id, session)
         return answers, tallies

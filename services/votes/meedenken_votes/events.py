@@ -1,5 +1,5 @@
 """Events the votes service publishes on ``votes.events`` (documented in docs/events/)."""
-STATEMENT_RESPONSE_RECORDED = "statement.response.recorded.v1"
+STATEMENT_RESPONSE_RECORDED = "statement.response.recorded.v2"
 SUPPORT_RECORDED = "support.recorded.v1"
 THRESHOLD_REACHED = "agenda_proposal.threshold_reached.v1"
 
