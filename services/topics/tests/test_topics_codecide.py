@@ -1,8 +1,14 @@
-"""Unit tests of the rules for solutions and the decision (meedenken_topics.domain): no broker, no database."""
+"""Unit tests of solutions and the decision: domain rules, schemas and entry points (no broker, no database)."""
+from unittest import mock
+
 import pytest
+from marshmallow import ValidationError
+from nameko.testing.services import worker_factory
 
 from meedenken_kit.errors import Conflict, Forbidden, InvalidInput
 from meedenken_topics import domain
+from meedenken_topics.schemas import DecisionIn, SolutionIn
+from meedenken_topics.service import TopicsService
 
 ORG = "utrecht"
 TOPIC_ID = "a" * 24
@@ -98,3 +104,30 @@ def test_missing_or_twice_named_input_is_refused():
 def test_a_solution_id_is_not_accepted_as_a_statement():
     with pytest.raises(InvalidInput):
         domain.check_decision_input(topic("co_decide"), [item("statement", SOLUTION)], found(("solution", SOLUTION)))
+
+
+@pytest.mark.parametrize("method, args", [
+    ("propose_solution", (OFFICIAL, TOPIC_ID, {"title": "t"})), ("list_solutions", (None, TOPIC_ID, {})),
+    ("support_solution", (CITIZEN, "c" * 24, {"supported": True})), ("take_into_vote", (OFFICIAL, "c" * 24, {})),
+    ("decide", (OFFICIAL, TOPIC_ID, {"summary": "s"})), ("participants_of_topic", (TOPIC_ID,)),
+])
+def test_entry_points_delegate_to_their_usecase_with_the_store(method, args):
+    service = worker_factory(TopicsService)
+    with mock.patch(f"meedenken_topics.usecases.{method}", return_value="done") as usecase:
+        assert getattr(service, method)(*args) == "done"
+    usecase.assert_called_once_with(service.store, *args)
+
+
+def test_decision_input_names_a_known_kind_with_an_id_and_what_was_done():
+    loaded = DecisionIn().load({"summary": "Besloten.", "input": [{"kind": "solution", "id": "c" * 24,
+                                                                  "what_was_done": "Overgenomen"}]})
+    assert loaded["body"] == "" and loaded["input"][0]["kind"] == "solution"
+    with pytest.raises(ValidationError) as exc:
+        DecisionIn().load({"summary": "Besloten.", "input": [{"kind": "reaction", "id": "x", "what_was_done": ""}]})
+    assert set(exc.value.messages["input"][0]) == {"kind", "id", "what_was_done"}
+
+
+def test_a_solution_needs_a_title_and_an_explanation():
+    with pytest.raises(ValidationError) as exc:
+        SolutionIn().load({"title": "Ja", "body": "kort"})
+    assert set(exc.value.messages) == {"title", "body"}
