@@ -142,7 +142,8 @@ def get_topic(uow, actor, topic_id):
         many=True)
     result["solutions"] = _solutions_for(uow, actor, repo.solution_page(uow.db, topic["_id"],
                                                                         limit=TOPIC_PAGE_SOLUTIONS)[0])
-    done = {(item["kind"], item["id"]): item["what_was_done"] for item in (topic.get("decision") or {}).get("input", [])}
+    decided = (topic.get("decision") or {}).get("input", [])
+    done = {(item["kind"], item["id"]): item["what_was_done"] for item in decided}
     for kind, items in (("statement", result["statements"]), ("solution", result["solutions"])):
         for item in items:
             item["what_was_done"] = done.get((kind, item["id"]))
@@ -470,7 +471,7 @@ def decide(uow, actor, topic_id, payload):
     domain.check_decision_input(topic, data["input"], found)
     at = repo.now()
     decision = {"summary": data["summary"], "body": data["body"], "by": actor["id"], "by_name": actor["name"],
-                "at": at, "input": [{**item, "title": domain.input_label(item["kind"], found[(item["kind"], item["id"])])}
+                "at": at, "input": [{**item, "title": domain.input_label(item["kind"], found[item["kind"], item["id"]])}
                                     for item in data["input"]]}
     entry = {"phase": domain.DECIDED, "at": at, "by": actor["id"], "note": data["summary"]}
 
