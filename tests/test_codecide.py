@@ -46,8 +46,9 @@ def test_the_events_carry_supports_and_the_decision(journey, event_tap):
     supported = [e["body"]["data"] for e in events if e["routing_key"] == "solution.supported.v1"
                  and e["body"]["subject"] == journey.ids["solution"]]
     assert [(d["supported"], d["supports"]) for d in supported] == [(True, 1), (True, 2), (False, 1)]
-    decided = eventually(lambda: [e for e in platform_events(event_tap) if e["routing_key"] == "topic.decided.v1"])
-    assert [i["kind"] for i in decided[0]["body"]["data"]["input"]] == ["statement", "solution", "agenda_proposal"]
+    decided = eventually(lambda: [e for e in platform_events(event_tap) if e["routing_key"] == "topic.decided.v1"
+                                  and e["body"]["subject"] == journey.ids["decided_topic"]])
+    assert len(decided) == 1 and [i["kind"] for i in decided[0]["body"]["data"]["input"]] == ["statement", "solution", "agenda_proposal"]
 
 
 def test_a_redelivered_decision_notifies_nobody_twice(journey, event_tap, broker_uri, api):
