@@ -3,6 +3,7 @@ official takes it into the vote and publishes the decision, and the decided page
 import re
 import uuid
 
+from conftest import eventually
 from journey import register_and_login
 from test_web import Browser
 
@@ -53,3 +54,6 @@ def test_solutions_and_the_decision_with_plain_forms(platform, journey, api):
     assert f"/oplossingen/{solution_id}/steunen" not in page  # supporting ended with the decision
     assert api.get(f"/api/v1/topics/{topic_id}").json()["phase"] == "decided"
     assert "Besluit publiceren" not in official.get(manage).text
+    inbox = eventually(lambda: (lambda html: html if f'href="{page_path}#besluit"' in html else None)(
+        citizen.get("/meldingen").text))
+    assert "Wat is er met uw inbreng gedaan: ‘Bankjes in het centrum’" in inbox
