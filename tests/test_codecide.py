@@ -62,3 +62,12 @@ def test_a_redelivered_decision_notifies_nobody_twice(journey, event_tap, broker
     for name in ("alice", "bob", "carol"):
         items = api.get("/api/v1/me/notifications", token=journey.tokens[name]).json()["items"]
         assert [n["type"] for n in items].count("topic.decided") == 1, name
+
+
+def test_the_new_routes_are_in_the_openapi_document(api):
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    decision = paths["/api/v1/topics/{topic_id}/decision"]["post"]
+    assert {"409", "422"} <= set(decision["responses"]) and "requestBody" in decision
+    assert {"post", "get"} <= set(paths["/api/v1/topics/{topic_id}/solutions"])
+    assert {"post", "delete"} <= set(paths["/api/v1/solutions/{solution_id}/support"])
+    assert "post" in paths["/api/v1/solutions/{solution_id}/taken"]
