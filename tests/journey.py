@@ -215,4 +215,84 @@ def run_journey(api, cli):
     assert api.post(f"/api/v1/me/notifications/{j.answers['bob_inbox'][-1]['id']}/read", token=bob).status_code == 204
     assert api.get(f"/api/v1/agenda-proposals/{proposal_id}").json()["answer"]["text"].startswith("De raad")
     j.answers["official_inbox"] = inbox(api, official)
+    co_decide(api, j)
     return j
+
+
+def co_decide(api, j):
+    """A second topic is decided: alice proposes a solution, bob and carol support it (carol
+    withdraws), the official takes it into the vote and publishes the decision, and everyone who
+    took part hears what was done with their input."""
+    official, alice, bob, carol = (j.tokens[n] for n in ("official", "alice", "bob", "carol"))
+    topic = api.post("/api/v1/topics", {"org": j.org, "title": "Een speelplek bij de school",
+                                        "summary": "Wat voor speelplek willen we?"}, token=official).json()
+    j.ids["decided_topic"] = topic_id = topic["id"]
+    assert api.post(f"/api/v1/topics/{topic_id}/phase", {"phase": "consult"}, token=official).status_code == 200
+    assert api.post(f"/api/v1/topics/{topic_id}/follow", token=carol).status_code == 204
+    statement = api.post(f"/api/v1/topics/{topic_id}/statements", {"text": "Er moet een klimrek komen."},
+                         token=official).json()
+    assert api.put(f"/api/v1/statements/{statement['id']}/response", {"choice": "agree"}, token=carol).status_code == 200
+    assert api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Graag met schaduw."}, token=bob).status_code == 201
+    early = api.post(f"/api/v1/topics/{topic_id}/solutions", {"title": "Een klimbos", "body": "Met touwen en netten."},
+                     token=alice)
+    assert early.status_code == 409 and "consult" in early.json()["detail"], early.text
+    assert api.post(f"/api/v1/topics/{topic_id}/phase", {"phase": "advise"}, token=official).status_code == 200
+
+    solution = api.post(f"/api/v1/topics/{topic_id}/solutions", {"title": "Een klimbos", "body": "Met touwen en netten."},
+                        token=alice)
+    assert solution.status_code == 201, solution.text
+    j.ids["solution"] = solution_id = solution.json()["id"]
+    assert solution.json()["supports"] == 0 and solution.json()["taken_into_vote"] is False
+    assert api.post(f"/api/v1/solutions/{solution_id}/support", token=bob).json() == {
+        "solution_id": solution_id, "supported": True, "supports": 1}
+    assert api.post(f"/api/v1/solutions/{solution_id}/support", token=bob).json()["supports"] == 1  # idempotent
+    assert api.post(f"/api/v1/solutions/{solution_id}/support", token=carol).json()["supports"] == 2
+    withdrawn = api.delete(f"/api/v1/solutions/{solution_id}/support", token=carol)
+    assert withdrawn.status_code == 200 and withdrawn.json() == {"solution_id": solution_id, "supported": False,
+                                                                 "supports": 1}
+    assert api.delete(f"/api/v1/solutions/{solution_id}/support", token=carol).json()["supports"] == 1
+    listed = api.get(f"/api/v1/topics/{topic_id}/solutions", token=bob).json()
+    assert [(s["id"], s["supports"], s["supported"]) for s in listed["items"]] == [(solution_id, 1, True)]
+    assert listed["next"] is None
+    assert api.get(f"/api/v1/topics/{topic_id}/solutions", token=carol).json()["items"][0]["supported"] is False
+
+    assert api.post(f"/api/v1/solutions/{solution_id}/taken", {"taken": True}, token=alice).status_code == 403
+    for taken in (True, False, True):
+        marked = api.post(f"/api/v1/solutions/{solution_id}/taken", {"taken": taken}, token=official)
+        assert marked.status_code == 200 and marked.json()["taken_into_vote"] is taken, marked.text
+    page = api.get(f"/api/v1/topics/{topic_id}", token=bob).json()
+    assert page["solution_count"] == 1 and page["decision"] is None
+    assert [(s["id"], s["supports"], s["supported"], s["taken_into_vote"]) for s in page["solutions"]] == [
+        (solution_id, 1, True, True)]
+
+    # the decision: input that is not this topic's is refused and changes nothing
+    done = {"statement": "Er komt een klimrek.", "solution": "Het klimbos wordt gebouwd.",
+            "agenda_proposal": "De bomen komen in de begroting."}
+    good = [{"kind": "statement", "id": statement["id"], "what_was_done": done["statement"]},
+            {"kind": "solution", "id": solution_id, "what_was_done": done["solution"]},
+            {"kind": "agenda_proposal", "id": j.ids["proposal"], "what_was_done": done["agenda_proposal"]}]
+    decision = {"summary": "Er komt een klimbos met klimrek.", "body": "De raad heeft besloten.", "input": good}
+    wrong = {**decision, "input": [*good, {"kind": "statement", "id": j.ids["statement"], "what_was_done": "Iets."}]}
+    refused = api.post(f"/api/v1/topics/{topic_id}/decision", wrong, token=official)
+    assert refused.status_code == 422 and "3" in refused.json()["errors"]["input"], refused.text
+    assert api.get(f"/api/v1/topics/{topic_id}").json()["phase"] == "advise"
+    assert api.post(f"/api/v1/topics/{topic_id}/decision", decision, token=alice).status_code == 403
+    eventually(lambda: api.get(f"/api/v1/topics/{topic_id}", token=carol).json()["statements"][0]["my_response"])
+    decided = api.post(f"/api/v1/topics/{topic_id}/decision", decision, token=official)
+    assert decided.status_code == 200 and decided.json()["phase"] == "decided", decided.text
+    assert api.post(f"/api/v1/topics/{topic_id}/decision", decision, token=official).status_code == 409
+    page = api.get(f"/api/v1/topics/{topic_id}").json()
+    assert page["decision"]["summary"] == decision["summary"]
+    assert [(i["kind"], i["title"], i["what_was_done"]) for i in page["decision"]["input"]] == [
+        ("statement", "Er moet een klimrek komen.", done["statement"]),
+        ("solution", "Een klimbos", done["solution"]),
+        ("agenda_proposal", "Meer bomen in de Dorpsstraat", done["agenda_proposal"])]
+    assert page["statements"][0]["what_was_done"] == done["statement"]
+    assert page["solutions"][0]["what_was_done"] == done["solution"]
+    assert page["phase_history"][-1]["note"] == decision["summary"]
+
+    def decided_for(token):
+        return [n for n in inbox(api, token) if n["type"] == "topic.decided" and n["topic_id"] == topic_id]
+    for name in ("alice", "bob", "carol"):  # solution proposer, reactor and supporter, answerer and follower
+        j.answers[f"decided_{name}"] = eventually(lambda: decided_for(j.tokens[name]), timeout=30)
+    j.answers["decided_official"] = decided_for(official)

@@ -56,7 +56,7 @@ def test_official_journey_in_the_browser(page, site, api):
 
     page.get_by_label("Nieuwe stelling").fill("Er moet een waterspeelplek komen.")
     assert "gepubliceerd" in submit(page, page.get_by_role("button", name="Stelling toevoegen"))
-    assert page.get_by_text("Er moet een waterspeelplek komen.").is_visible()
+    assert page.get_by_text("Er moet een waterspeelplek komen.", exact=True).is_visible()
 
     # a citizen proposes a statement and reacts (through the API); the official moderates and answers
     reader = site.tokens["reader"]

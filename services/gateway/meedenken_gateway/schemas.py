@@ -78,6 +78,32 @@ class AgendaProposalIn(Schema):
     motivation = text(5_000, required=True, min_length=10)
 
 
+class SolutionIn(Schema):
+    title = text(160, required=True, min_length=3)
+    body = text(5_000, required=True, min_length=10)
+
+
+class TakenIn(Schema):
+    taken = fields.Boolean(required=True)
+
+
+INPUT_KINDS = ["statement", "solution", "agenda_proposal"]
+
+
+class DecisionInputIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(INPUT_KINDS))
+    id = fields.String(required=True, validate=ID)
+    what_was_done = text(5_000, required=True, min_length=3)
+
+
+class DecisionIn(Schema):
+    summary = text(500, required=True, min_length=3)
+    body = text(20_000, min_length=0)
+    input = fields.List(fields.Nested(DecisionInputIn), validate=validate.Length(max=200), metadata={
+        "description": "the statements and solutions of this topic and agenda proposals of its organisation "
+                       "the decision answers, each with what was done with it"})
+
+
 class TopicListQuery(Schema):
     org = fields.String(validate=SLUG)
     drafts = fields.Boolean(metadata={"description": "officials of `org`: include drafts and closed topics"})
@@ -141,6 +167,22 @@ class PhaseEntry(Schema):
     note = fields.String()
 
 
+class DecisionInput(Schema):
+    kind = fields.String(validate=validate.OneOf(INPUT_KINDS))
+    id = fields.String()
+    title = fields.String(metadata={"description": "the statement's text, the solution's or proposal's title"})
+    what_was_done = fields.String()
+
+
+class Decision(Schema):
+    summary = fields.String()
+    body = fields.String()
+    input = fields.List(fields.Nested(DecisionInput))
+    by = fields.String()
+    by_name = fields.String()
+    at = fields.DateTime()
+
+
 class Topic(Schema):
     id = fields.String()
     org = fields.String()
@@ -155,7 +197,9 @@ class Topic(Schema):
     updated_at = fields.DateTime()
     statement_count = fields.Integer()
     reaction_count = fields.Integer()
+    solution_count = fields.Integer()
     last_activity_at = fields.DateTime()
+    decision = fields.Nested(Decision, allow_none=True, metadata={"description": "once the topic is decided"})
 
 
 class TopicList(Schema):
@@ -187,9 +231,41 @@ class Statement(Schema):
     moderation = fields.Nested(Moderation)
 
 
+WHAT_WAS_DONE = fields.String(allow_none=True, metadata={"description": "what the decision did with it, once named"})
+
+
 class TopicStatement(Statement):
     tally = fields.Nested(Tally, allow_none=True)
     my_response = fields.String(allow_none=True, validate=validate.OneOf(CHOICES))
+    what_was_done = WHAT_WAS_DONE
+
+
+class Solution(Schema):
+    id = fields.String()
+    topic_id = fields.String()
+    title = fields.String()
+    body = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    supports = fields.Integer()
+    supported = fields.Boolean(metadata={"description": "whether I support it (false when anonymous)"})
+    taken_into_vote = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class TopicSolution(Solution):
+    what_was_done = WHAT_WAS_DONE
+
+
+class SolutionList(Schema):
+    items = fields.List(fields.Nested(Solution))
+    next = fields.String(allow_none=True)
+
+
+class SolutionSupport(Schema):
+    solution_id = fields.String()
+    supports = fields.Integer()
+    supported = fields.Boolean()
 
 
 class TopicPage(Topic):
@@ -197,6 +273,7 @@ class TopicPage(Topic):
     follower_count = fields.Integer(allow_none=True)
     following = fields.Boolean()
     statements = fields.List(fields.Nested(TopicStatement))
+    solutions = fields.List(fields.Nested(TopicSolution), metadata={"description": "the first 100, oldest first"})
     missing = fields.List(fields.String())
 
 

@@ -4,6 +4,7 @@ PHASE_CHANGED = "topic.phase_changed"
 OFFICIAL_ANSWER = "reaction.official_answer"
 THRESHOLD_REACHED = "agenda_proposal.threshold_reached"
 PROPOSAL_ANSWERED = "agenda_proposal.answered"
+TOPIC_DECIDED = "topic.decided"
 
 PHASE_LABELS = {
     "nl": {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
@@ -18,6 +19,7 @@ TITLES = {
         OFFICIAL_ANSWER: "Officieel antwoord op uw reactie bij ‘{topic_title}’",
         THRESHOLD_REACHED: "Uw agendapunt ‘{title}’ heeft genoeg steun ({supports})",
         PROPOSAL_ANSWERED: "Uw agendapunt ‘{title}’ is beantwoord",
+        TOPIC_DECIDED: "Wat is er met uw inbreng gedaan: ‘{topic_title}’",
     },
     "en": {
         STATEMENT_PUBLISHED: "New statement on ‘{topic_title}’: {text}",
@@ -25,6 +27,7 @@ TITLES = {
         OFFICIAL_ANSWER: "Official answer to your reaction on ‘{topic_title}’",
         THRESHOLD_REACHED: "Your agenda item ‘{title}’ has enough support ({supports})",
         PROPOSAL_ANSWERED: "Your agenda item ‘{title}’ has been answered",
+        TOPIC_DECIDED: "What was done with your input: ‘{topic_title}’",
     },
 }
 LANGUAGES = tuple(TITLES)

@@ -61,6 +61,7 @@ class PhaseChangedData(_EventData):
     title = fields.String(required=True)
     to_phase = fields.String(required=True)
     actor_id = fields.String(required=True)
+    by_decision = fields.Boolean(load_default=False)
 
 
 class ReactionPostedData(_EventData):
@@ -84,4 +85,10 @@ class ProposalAnsweredData(_EventData):
     proposal_id = fields.String(required=True)
     title = fields.String(required=True)
     author_id = fields.String(required=True)
+    actor_id = fields.String(required=True)
+
+
+class TopicDecidedData(_EventData):
+    topic_id = fields.String(required=True)
+    title = fields.String(required=True)
     actor_id = fields.String(required=True)

@@ -2,10 +2,11 @@
 from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
+from nameko.rpc import ServiceRpc
 
 from . import usecases
 from .events import (PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED, THRESHOLD_REACHED,
-                     TOPIC_PHASE_CHANGED)
+                     TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
 
 
@@ -14,6 +15,8 @@ class NotificationsService:
     store = Store(ensure_indexes)
     metrics = Metrics()
     call_log = CallLog()
+    topics = ServiceRpc("topics")
+    votes = ServiceRpc("votes")
 
     @rpc
     def follow(self, payload):
@@ -54,3 +57,7 @@ class NotificationsService:
     @event_handler(*PROPOSAL_ANSWERED)
     def on_proposal_answered(self, event):
         usecases.on_proposal_answered(self.store, event)
+
+    @event_handler(*TOPIC_DECIDED)
+    def on_topic_decided(self, event):
+        usecases.on_topic_decided(self.store, event, [self.topics, self.votes])

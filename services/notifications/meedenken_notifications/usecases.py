@@ -5,7 +5,7 @@ from . import domain, repository as repo
 from .events import NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED
 from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, NotificationOut, PhaseChangedData,
                       ProposalAnsweredData, ReactionPostedData, StatementPublishedData,
-                      ThresholdReachedData)
+                      ThresholdReachedData, TopicDecidedData)
 
 notification_out = NotificationOut()
 
@@ -87,6 +87,8 @@ def on_statement_published(uow, event):
 
 def on_phase_changed(uow, event):
     d = load_or_raise(PhaseChangedData(), event["data"])
+    if d["by_decision"]:
+        return  # topic.decided tells the followers, and everyone who took part, what was decided
     _notify(uow, event, domain.PHASE_CHANGED, _followers_but(uow, d["topic_id"], d["actor_id"]),
             d["topic_id"], d["topic_id"], {"topic_title": d["title"], "phase": d["to_phase"]})
 
@@ -109,3 +111,14 @@ def on_proposal_answered(uow, event):
     d = load_or_raise(ProposalAnsweredData(), event["data"])
     _notify(uow, event, domain.PROPOSAL_ANSWERED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
             None, d["proposal_id"], {"title": d["title"]})
+
+
+def on_topic_decided(uow, event, services):
+    """Everyone who took part in the topic (asked over RPC of the services that know: topics and
+    votes) and its followers hear what was done with their input, once per event id."""
+    d = load_or_raise(TopicDecidedData(), event["data"])
+    participants = [account for service in services for account in service.participants_of_topic(d["topic_id"])]
+    _notify(uow, event, domain.TOPIC_DECIDED,
+            lambda session: domain.recipients(participants + repo.followers(uow.db, d["topic_id"], session),
+                                              d["actor_id"]),
+            d["topic_id"], d["topic_id"], {"topic_title": d["title"]})

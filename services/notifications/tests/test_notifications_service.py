@@ -20,3 +20,11 @@ def test_statement_published_handler_delegates_to_its_usecase_with_the_store():
     with mock.patch("meedenken_notifications.usecases.on_statement_published") as usecase:
         assert service.on_statement_published(event) is None
     usecase.assert_called_once_with(service.store, event)
+
+
+def test_topic_decided_handler_asks_topics_and_votes_for_participants():
+    service = worker_factory(NotificationsService)
+    event = {"type": "nl.meedenken.topic.decided.v1", "data": {"topic_id": "0" * 24}}
+    with mock.patch("meedenken_notifications.usecases.on_topic_decided") as usecase:
+        assert service.on_topic_decided(event) is None
+    usecase.assert_called_once_with(service.store, event, [service.topics, service.votes])

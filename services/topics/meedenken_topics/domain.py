@@ -145,3 +145,52 @@ def statement_visible(statement, topic, actor):
         return True
     return is_official(actor, topic["org"]) or (bool(actor) and statement["author_id"] == actor["id"])
 
+
+
+# solutions and the decision ---------------------------------------------------------------------
+
+TAKE_INTO_VOTE_PHASES = {ADVISE, CO_CREATE, CO_DECIDE}
+DECIDE_FROM = PUBLISHED - {DECIDED, CLOSED}
+INPUT_KINDS = ("statement", "solution", "agenda_proposal")
+
+
+def check_take_into_vote(topic, actor):
+    """Officials choose which solutions go to the vote while the topic is heading there."""
+    require_official(actor, topic["org"])
+    if topic["phase"] not in TAKE_INTO_VOTE_PHASES:
+        raise Conflict(f"Solutions can be taken into the vote only while the topic is in "
+                       f"{', '.join(sorted(TAKE_INTO_VOTE_PHASES, key=PHASES.index))}; "
+                       f"it is in '{topic['phase']}'.")
+
+
+def check_decision(topic, actor):
+    """An official publishes the decision once, from any published phase before ``decided``."""
+    require_official(actor, topic["org"])
+    if topic["phase"] not in DECIDE_FROM:
+        raise Conflict("A decision can be published only on a published topic that is not decided or closed; "
+                       f"it is in '{topic['phase']}'.")
+
+
+def check_decision_input(topic, items, found):
+    """``items`` are the decision's ``{kind, id, what_was_done}``; ``found`` maps (kind, id) to the
+    statement, solution or agenda proposal with that id (or nothing). Each must belong to the topic
+    (an agenda proposal: to its organisation) and be named once. Returns the field errors."""
+    errors, seen = {}, set()
+    for index, item in enumerate(items):
+        key = (item["kind"], item["id"])
+        doc = found.get(key)
+        if key in seen:
+            errors[str(index)] = {"id": ["Named twice."]}
+        elif doc is None or (doc.get("org") != topic["org"] if item["kind"] == "agenda_proposal"
+                             else doc.get("topic_id") != topic["_id"]):
+            errors[str(index)] = {"id": [f"No {item['kind'].replace('_', ' ')} with this id on this topic."]}
+        elif item["kind"] == "statement" and doc.get("status") != "published":
+            errors[str(index)] = {"id": ["Only published statements can be named."]}
+        seen.add(key)
+    if errors:
+        raise InvalidInput("The decision names input that does not belong to this topic.", {"input": errors})
+
+
+def input_label(kind, doc):
+    """What the decision page shows for an input: a statement's text, a solution's or proposal's title."""
+    return doc["text"] if kind == "statement" else doc["title"]

@@ -28,8 +28,10 @@ def ensure_indexes(db):
                                ("answered_by_official", ASCENDING), ("_id", ASCENDING)])
     db.statements.create_index([("org", ASCENDING), ("status", ASCENDING), ("_id", ASCENDING)])
     db.agenda_proposals.create_index([("org", ASCENDING), ("status", ASCENDING), ("_id", ASCENDING)])
-    for collection in ("statements", "reactions", "agenda_proposals"):
+    for collection in ("statements", "reactions", "agenda_proposals", "solutions"):
         db[collection].create_index([("author_id", ASCENDING), ("_id", DESCENDING)])
+    db.solutions.create_index([("topic_id", ASCENDING), ("_id", ASCENDING)])
+    db.solution_supports.create_index([("topic_id", ASCENDING), ("account_id", ASCENDING)])
 
 
 # organisations ----------------------------------------------------------------------------------
@@ -205,3 +207,90 @@ def contributions_of(db, author_id, limit=50):
     """What one person wrote, newest first, per kind."""
     return {collection: list(db[collection].find({"author_id": author_id}).sort("_id", DESCENDING).limit(limit))
             for collection in ("statements", "reactions", "agenda_proposals")}
+
+
+# solutions --------------------------------------------------------------------------------------
+
+def support_key(solution_id, account_id):
+    return f"{solution_id}:{account_id}"
+
+
+def get_solution(db, solution_id, session=None):
+    return db.solutions.find_one({"_id": solution_id}, session=session)
+
+
+def solution_page(db, topic_id, after=None, limit=20):
+    """A topic's solutions oldest first after the cursor."""
+    query = {"topic_id": topic_id}
+    if after:
+        query["_id"] = {"$gt": after}
+    rows = list(db.solutions.find(query).sort("_id", ASCENDING).limit(limit + 1))
+    return rows[:limit], (rows[limit - 1]["_id"] if len(rows) > limit else None)
+
+
+def supported_among(db, solution_ids, account_id):
+    keys = [support_key(sid, account_id) for sid in solution_ids]
+    return {s["solution_id"] for s in db.solution_supports.find({"_id": {"$in": keys}}, {"solution_id": 1})}
+
+
+def add_support(db, session, solution, account_id):
+    """False when this account supports the solution already. (Checked first: a failed insert
+    would abort the transaction.)"""
+    key = support_key(solution["_id"], account_id)
+    if db.solution_supports.find_one({"_id": key}, {"_id": 1}, session=session):
+        return False
+    db.solution_supports.insert_one({"_id": key, "solution_id": solution["_id"], "topic_id": solution["topic_id"],
+                                     "account_id": account_id, "at": now()}, session=session)
+    bump(db, session, "solutions", solution["_id"], "supports")
+    return True
+
+
+def remove_support(db, session, solution, account_id):
+    """False when this account did not support the solution."""
+    if not db.solution_supports.delete_one({"_id": support_key(solution["_id"], account_id)},
+                                           session=session).deleted_count:
+        return False
+    bump(db, session, "solutions", solution["_id"], "supports", -1)
+    return True
+
+
+def set_taken_into_vote(db, session, solution_id, taken, by):
+    """Compare-and-set; False when it already was so."""
+    result = db.solutions.update_one(
+        {"_id": solution_id, "taken_into_vote": not taken},
+        {"$set": {"taken_into_vote": taken, "taken_by": by, "taken_at": now()}}, session=session)
+    return result.modified_count == 1
+
+
+# the decision -----------------------------------------------------------------------------------
+
+def decision_input(db, items):
+    """(kind, id) -> the statement, solution or agenda proposal a decision names, where it exists."""
+    collections = {"statement": "statements", "solution": "solutions", "agenda_proposal": "agenda_proposals"}
+    found = {}
+    for kind, collection in collections.items():
+        ids = sorted({item["id"] for item in items if item["kind"] == kind})
+        if ids:
+            found.update({(kind, doc["_id"]): doc for doc in db[collection].find({"_id": {"$in": ids}})})
+    return found
+
+
+def record_decision(db, session, topic_id, from_phase, decision, entry):
+    """Compare-and-set on the phase, like record_phase; stores the decision with it."""
+    result = db.topics.update_one(
+        {"_id": topic_id, "phase": from_phase},
+        {"$set": {"phase": entry["phase"], "decision": decision, "updated_at": entry["at"],
+                  "last_activity_at": entry["at"]},
+         "$push": {"phase_history": entry}},
+        session=session)
+    return result.modified_count == 1
+
+
+def participants_of_topic(db, topic_id):
+    """Account ids of everyone who wrote on the topic (statements, reactions, solutions) or
+    supported one of its solutions."""
+    found = set()
+    for collection, field in (("statements", "author_id"), ("reactions", "author_id"),
+                              ("solutions", "author_id"), ("solution_supports", "account_id")):
+        found.update(doc[field] for doc in db[collection].find({"topic_id": topic_id}, {field: 1}).batch_size(BATCH))
+    return sorted(found)

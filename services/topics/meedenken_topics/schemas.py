@@ -3,7 +3,7 @@ import re
 
 from marshmallow import Schema, fields, validate
 
-from .domain import PHASES
+from .domain import INPUT_KINDS, PHASES
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
@@ -106,6 +106,8 @@ class TopicOut(Schema):
     statement_count = fields.Integer(dump_default=0)
     reaction_count = fields.Integer(dump_default=0)
     last_activity_at = fields.DateTime()
+    solution_count = fields.Integer(dump_default=0)
+    decision = fields.Nested(lambda: DecisionOut(), allow_none=True, dump_default=None)
 
 
 class StatementIn(Schema):
@@ -214,6 +216,65 @@ class ProposalQuery(Schema):
 class QueueQuery(Schema):
     org = fields.String(required=True, validate=SLUG)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class SolutionIn(Schema):
+    title = text(160, required=True, min_length=3)
+    body = text(5_000, required=True, min_length=10)
+
+
+class SolutionQuery(Schema):
+    after = fields.String(validate=ID)
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class SupportIn(Schema):
+    supported = fields.Boolean(required=True)
+
+
+class TakenIn(Schema):
+    taken = fields.Boolean(required=True)
+
+
+class SolutionOut(Schema):
+    id = fields.String(attribute="_id")
+    topic_id = fields.String()
+    title = fields.String()
+    body = fields.String()
+    author_id = fields.String()
+    author_name = fields.String()
+    supports = fields.Integer(dump_default=0)
+    supported = fields.Boolean(dump_default=False)
+    taken_into_vote = fields.Boolean(dump_default=False)
+    created_at = fields.DateTime()
+
+
+class DecisionInputIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(INPUT_KINDS))
+    id = fields.String(required=True, validate=ID)
+    what_was_done = text(5_000, required=True, min_length=3)
+
+
+class DecisionIn(Schema):
+    summary = text(500, required=True, min_length=3)
+    body = text(20_000, load_default="", min_length=0)
+    input = fields.List(fields.Nested(DecisionInputIn), load_default=list, validate=validate.Length(max=200))
+
+
+class DecisionInputOut(Schema):
+    kind = fields.String()
+    id = fields.String()
+    title = fields.String()
+    what_was_done = fields.String()
+
+
+class DecisionOut(Schema):
+    summary = fields.String()
+    body = fields.String()
+    input = fields.List(fields.Nested(DecisionInputOut))
+    by = fields.String()
+    by_name = fields.String()
+    at = fields.DateTime()
 
 
 class ThresholdReachedData(Schema):

@@ -98,6 +98,30 @@ class TopicsService:
     def contributions(self, actor):
         return usecases.contributions(self.store, actor)
 
+    @rpc
+    def propose_solution(self, actor, topic_id, payload):
+        return usecases.propose_solution(self.store, actor, topic_id, payload)
+
+    @rpc
+    def list_solutions(self, actor, topic_id, query):
+        return usecases.list_solutions(self.store, actor, topic_id, query)
+
+    @rpc
+    def support_solution(self, actor, solution_id, payload):
+        return usecases.support_solution(self.store, actor, solution_id, payload)
+
+    @rpc
+    def take_into_vote(self, actor, solution_id, payload):
+        return usecases.take_into_vote(self.store, actor, solution_id, payload)
+
+    @rpc
+    def decide(self, actor, topic_id, payload):
+        return usecases.decide(self.store, actor, topic_id, payload)
+
+    @rpc
+    def participants_of_topic(self, topic_id):
+        return usecases.participants_of_topic(self.store, topic_id)
+
     @event_handler("votes", VOTES_THRESHOLD_REACHED)
     def on_threshold_reached(self, event):
         usecases.on_threshold_reached(self.store, event)

@@ -4,19 +4,22 @@ from meedenken_kit.errors import Conflict, NotFound, load_or_raise
 
 from . import domain, repository as repo
 from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_HIDDEN,
-                     REACTION_POSTED, REACTION_RESTORED, STATEMENT_ADDED,
-                     STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED, TOPIC_PHASE_CHANGED,
-                     TOPIC_PUBLISHED, TOPIC_UPDATED)
-from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, ModerationIn, OrganisationIn,
+                     REACTION_POSTED, REACTION_RESTORED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
+                     SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
+                     TOPIC_DECIDED, TOPIC_PHASE_CHANGED, TOPIC_PUBLISHED, TOPIC_UPDATED)
+from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, DecisionIn, ModerationIn, OrganisationIn,
                       OrganisationOut, PhaseChangeIn, ProposalAnswerIn, ProposalQuery, QueueQuery, ReactionIn,
                       ReactionModerationIn, ReactionOut, ReactionQuery,
-                      ReactionThreadOut, StatementIn, StatementOut, TopicIn, TopicOut, TopicPatch, TopicQuery,
-                      ThresholdReachedData, ThemeSchema, ID_PATTERN)
+                      ReactionThreadOut, SolutionIn, SolutionOut, SolutionQuery, StatementIn, StatementOut, SupportIn,
+                      TakenIn, TopicIn, TopicOut, TopicPatch, TopicQuery, ThresholdReachedData, ThemeSchema,
+                      ID_PATTERN)
 
 _actor = ActorSchema()
 DEFAULT_THEME = ThemeSchema().load({})
 org_out, topic_out, statement_out = OrganisationOut(), TopicOut(), StatementOut()
 reaction_out, thread_out, proposal_out = ReactionOut(), ReactionThreadOut(many=True), AgendaProposalOut()
+solution_out = SolutionOut()
+TOPIC_PAGE_SOLUTIONS = 100
 
 
 def actor_of(payload):
@@ -129,13 +132,21 @@ def change_phase(uow, actor, topic_id, payload):
 
 
 def get_topic(uow, actor, topic_id):
-    """The topic with the statements this actor may see."""
+    """The topic with the statements this actor may see, its first solutions and, once decided,
+    what was done with each statement and solution the decision names."""
     actor = actor_of(actor)
     topic = _topic(uow, topic_id, actor)
     result = topic_out.dump(topic)
     result["statements"] = statement_out.dump(
         [s for s in repo.statements_of(uow.db, topic["_id"]) if domain.statement_visible(s, topic, actor)],
         many=True)
+    result["solutions"] = _solutions_for(uow, actor, repo.solution_page(uow.db, topic["_id"],
+                                                                        limit=TOPIC_PAGE_SOLUTIONS)[0])
+    decided = (topic.get("decision") or {}).get("input", [])
+    done = {(item["kind"], item["id"]): item["what_was_done"] for item in decided}
+    for kind, items in (("statement", result["statements"]), ("solution", result["solutions"])):
+        for item in items:
+            item["what_was_done"] = done.get((kind, item["id"]))
     result["phase_label_nl"] = domain.PHASE_LABELS_NL[topic["phase"]]
     return result
 
@@ -366,6 +377,119 @@ def answer_agenda_proposal(uow, actor, proposal_id, payload):
             "author_id": proposal["author_id"], "answer": data["answer"], "actor_id": actor["id"]})
         return repo.get_proposal(uow.db, proposal["_id"], session)
     return proposal_out.dump(uow.transaction(txn))
+
+
+# solutions --------------------------------------------------------------------------------------
+
+def _solutions_for(uow, actor, solutions):
+    """Solutions as this actor sees them: with whether they support each."""
+    mine = repo.supported_among(uow.db, [s["_id"] for s in solutions], actor["id"]) if actor and solutions else set()
+    return solution_out.dump([{**s, "supported": s["_id"] in mine} for s in solutions], many=True)
+
+
+def _solution(uow, solution_id, actor):
+    """The solution and its topic, when this actor may see the topic."""
+    solution = repo.get_solution(uow.db, _valid_id(solution_id, "Solution"))
+    topic = repo.get_topic(uow.db, solution["topic_id"]) if solution else None
+    if topic is None or not domain.visible(topic, actor):
+        raise NotFound("Solution not found.")
+    return solution, topic
+
+
+def propose_solution(uow, actor, topic_id, payload):
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(SolutionIn(), payload)
+    topic = _topic(uow, topic_id, actor)
+    domain.require_citizen_may("propose_solution", topic, actor)
+    solution = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"], **data,
+                "author_id": actor["id"], "author_name": actor["name"], "supports": 0, "taken_into_vote": False,
+                "created_at": repo.now()}
+
+    def txn(session):
+        repo.insert(uow.db, session, "solutions", solution)
+        repo.topic_activity(uow.db, session, topic["_id"], "solution_count")
+        uow.emit(session, SOLUTION_PROPOSED, solution["_id"], {
+            "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
+            "topic_title": topic["title"], "title": solution["title"], "author_id": actor["id"]})
+    uow.transaction(txn)
+    return solution_out.dump(solution)
+
+
+def list_solutions(uow, actor, topic_id, query):
+    actor = actor_of(actor)
+    q = load_or_raise(SolutionQuery(), query or {})
+    topic = _topic(uow, topic_id, actor)
+    solutions, next_cursor = repo.solution_page(uow.db, topic["_id"], q.get("after"), q["limit"])
+    return {"items": _solutions_for(uow, actor, solutions), "next": next_cursor}
+
+
+def support_solution(uow, actor, solution_id, payload):
+    """Support (``supported: true``) or withdraw; doing what is already so changes nothing."""
+    actor = domain.require_actor(actor_of(actor))
+    supported = load_or_raise(SupportIn(), payload)["supported"]
+    solution, topic = _solution(uow, solution_id, actor)
+    domain.require_citizen_may("propose_solution", topic, actor)  # supported while they are proposed
+    change = repo.add_support if supported else repo.remove_support
+
+    def txn(session):
+        changed = change(uow.db, session, solution, actor["id"])
+        supports = repo.get_solution(uow.db, solution["_id"], session)["supports"]
+        if changed:
+            uow.emit(session, SOLUTION_SUPPORTED, solution["_id"], {
+                "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
+                "account_id": actor["id"], "supported": supported, "supports": supports})
+        return supports
+    return {"solution_id": solution["_id"], "supported": supported, "supports": uow.transaction(txn)}
+
+
+def take_into_vote(uow, actor, solution_id, payload):
+    """An official marks a solution as taken into the vote, or unmarks it."""
+    actor = domain.require_actor(actor_of(actor))
+    taken = load_or_raise(TakenIn(), payload)["taken"]
+    solution, topic = _solution(uow, solution_id, actor)
+    domain.check_take_into_vote(topic, actor)
+
+    def txn(session):
+        if repo.set_taken_into_vote(uow.db, session, solution["_id"], taken, actor["id"]):
+            uow.emit(session, SOLUTION_TAKEN_INTO_VOTE, solution["_id"], {
+                "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
+                "title": solution["title"], "author_id": solution["author_id"], "taken": taken,
+                "actor_id": actor["id"]})
+        return repo.get_solution(uow.db, solution["_id"], session)
+    return _solutions_for(uow, actor, [uow.transaction(txn)])[0]
+
+
+# the decision -----------------------------------------------------------------------------------
+
+def decide(uow, actor, topic_id, payload):
+    """Publish the decision and what was done with the named input; the topic moves to ``decided``."""
+    actor = domain.require_actor(actor_of(actor))
+    data = load_or_raise(DecisionIn(), payload)
+    topic = _topic(uow, topic_id, actor)
+    domain.check_decision(topic, actor)
+    found = repo.decision_input(uow.db, data["input"])
+    domain.check_decision_input(topic, data["input"], found)
+    at = repo.now()
+    decision = {"summary": data["summary"], "body": data["body"], "by": actor["id"], "by_name": actor["name"],
+                "at": at, "input": [{**item, "title": domain.input_label(item["kind"], found[item["kind"], item["id"]])}
+                                    for item in data["input"]]}
+    entry = {"phase": domain.DECIDED, "at": at, "by": actor["id"], "note": data["summary"]}
+
+    def txn(session):
+        if not repo.record_decision(uow.db, session, topic["_id"], topic["phase"], decision, entry):
+            raise Conflict("The topic's phase was changed meanwhile; reload and try again.")
+        common = {"topic_id": topic["_id"], "org": topic["org"], "title": topic["title"], "actor_id": actor["id"]}
+        uow.emit(session, TOPIC_PHASE_CHANGED, topic["_id"], {**common, "from_phase": topic["phase"],
+                 "to_phase": domain.DECIDED, "note": data["summary"], "by_decision": True})
+        uow.emit(session, TOPIC_DECIDED, topic["_id"], {**common, "summary": data["summary"],
+                 "input": [{k: item[k] for k in ("kind", "id", "what_was_done")} for item in decision["input"]]})
+        return repo.get_topic(uow.db, topic["_id"], session)
+    return topic_out.dump(uow.transaction(txn))
+
+
+def participants_of_topic(uow, topic_id):
+    """Account ids of everyone who took part in the topic here (the notifications service asks)."""
+    return repo.participants_of_topic(uow.db, _valid_id(topic_id, "Topic"))
 
 
 def on_threshold_reached(uow, event):

@@ -113,3 +113,9 @@ def proposals(db, proposal_ids):
 def supported_among(db, proposal_ids, account_id):
     keys = [support_key(pid, account_id) for pid in proposal_ids]
     return {s["proposal_id"] for s in db.supports.find({"_id": {"$in": keys}}, {"proposal_id": 1})}
+
+
+def participants_of_topic(db, topic_id):
+    """Account ids that answered any statement of the topic."""
+    return sorted({doc["account_id"] for doc in db.responses.find({"topic_id": topic_id}, {"account_id": 1})
+                   .batch_size(BATCH)})

@@ -31,3 +31,7 @@ class VotesService:
     @rpc
     def proposal_supports(self, query):
         return usecases.proposal_supports(self.store, query)
+
+    @rpc
+    def participants_of_topic(self, topic_id):
+        return usecases.participants_of_topic(self.store, topic_id)

@@ -55,3 +55,9 @@ def proposal_supports(uow, query):
     mine = repo.supported_among(uow.db, ids, q["account_id"]) if ids and q["account_id"] else set()
     return {pid: {"supports": found[pid]["supports"] if pid in found else 0, "supported": pid in mine}
             for pid in ids}
+
+
+def participants_of_topic(uow, topic_id):
+    """Who answered the topic's statements (the notifications service asks when a topic is decided)."""
+    q = load_or_raise(TopicVotesQuery(), {"topic_id": topic_id})
+    return repo.participants_of_topic(uow.db, q["topic_id"])

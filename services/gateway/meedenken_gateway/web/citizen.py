@@ -4,10 +4,10 @@ import time
 import urllib.parse
 
 from .. import accounts
-from ..api import agenda as agenda_api, me as me_api, topics as topics_api
+from ..api import agenda as agenda_api, me as me_api, solutions as solutions_api, topics as topics_api
 from ..problems import Problem
 from ..routing import require_id
-from ..schemas import AgendaProposalIn, LoginIn, ReactionIn, RegisterIn, ResponseIn, StatementIn
+from ..schemas import AgendaProposalIn, LoginIn, ReactionIn, RegisterIn, ResponseIn, SolutionIn, StatementIn
 from .framework import FormErrors, Page, Redirect, safe_next
 from .session import SESSION, clear_cookie, set_cookie
 
@@ -111,6 +111,28 @@ def propose_statement(web, topic_id):
     created = topics_api.add_statement(web.call(body=body), topic_id)
     raise Redirect(f"{topic_url(topic_id)}#stellingen",
                    "statement_published" if created["status"] == "published" else "statement_pending")
+
+
+def propose_solution(web, topic_id):
+    require_id(topic_id, "Topic")
+    try:
+        body = SolutionIn().load({"title": web.form.get("titel", "").strip(),
+                                  "body": web.form.get("toelichting", "").strip()})
+    except Exception as exc:
+        errors = getattr(exc, "messages", {})
+        return _form_failed(web, topic_id, {"solution_body" if key == "body" else key: value
+                                            for key, value in errors.items()}, "solution")
+    created = solutions_api.propose(web.call(body=body), topic_id)
+    raise Redirect(f"{topic_url(topic_id)}#oplossing-{created['id']}", "solution_proposed")
+
+
+def support_solution(web, solution_id):
+    topic_id = require_id(web.form.get("onderwerp", ""), "Topic")
+    if web.form.get("actie") == "intrekken":
+        solutions_api.withdraw_support(web.call(), solution_id)
+        raise Redirect(f"{topic_url(topic_id)}#oplossing-{solution_id}", "solution_support_withdrawn")
+    solutions_api.support(web.call(), solution_id)
+    raise Redirect(f"{topic_url(topic_id)}#oplossing-{solution_id}", "solution_supported")
 
 
 # agenda proposals -------------------------------------------------------------------------------
@@ -219,6 +241,8 @@ PAGES = [
     Page("POST", "/onderwerpen/{topic_id}/reacties", react, auth="citizen"),
     Page("POST", "/onderwerpen/{topic_id}/stellingen", propose_statement, auth="citizen"),
     Page("POST", "/stellingen/{statement_id}/antwoord", answer, auth="citizen"),
+    Page("POST", "/onderwerpen/{topic_id}/oplossingen", propose_solution, auth="citizen"),
+    Page("POST", "/oplossingen/{solution_id}/steunen", support_solution, auth="citizen"),
     Page("GET", "/organisaties/{slug}/agendapunten", proposals),
     Page("GET", "/organisaties/{slug}/agendapunten/nieuw", new_proposal, auth="citizen"),
     Page("POST", "/organisaties/{slug}/agendapunten/nieuw", new_proposal, auth="citizen"),

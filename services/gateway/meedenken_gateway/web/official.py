@@ -1,15 +1,16 @@
 """The officials' workspace: create and edit topics, lead them up the ladder, add and moderate
 statements, hide or restore reactions, answer citizens and agenda proposals. The services check
 every act again; these pages only show officials what they may do."""
-from ..api import agenda as agenda_api, system as system_api, topics as topics_api
+from ..api import agenda as agenda_api, solutions as solutions_api, system as system_api, topics as topics_api
 from ..problems import Problem
 from ..routing import require_id
-from ..schemas import ModerationIn, PhaseIn, ProposalAnswerIn, ReactionIn, ReactionModerationIn, StatementIn, TopicIn, \
-    TopicPatchIn
+from ..schemas import DecisionIn, INPUT_KINDS, ModerationIn, PhaseIn, ProposalAnswerIn, ReactionIn, \
+    ReactionModerationIn, StatementIn, TakenIn, TopicIn, TopicPatchIn
 from .citizen import org
 from .framework import FormErrors, Page, Redirect, safe_next
 
 LADDER = ["draft", "inform", "consult", "advise", "co_create", "co_decide", "decided"]
+DECIDE_FROM = LADDER[1:-1]
 
 
 def require_official(web, slug):
@@ -53,8 +54,11 @@ def manage_topic(web, topic_id, failed=None):
     require_official(web, page["org"])
     reactions = topics_api.list_reactions(web.call(query={k: v for k, v in {
         "after": web.req.get_param("na"), "limit": 50}.items() if v}), topic_id)
+    proposals = agenda_api.list_proposals(web.call(query={"org": page["org"], "limit": 20}))["items"] \
+        if page["phase"] in DECIDE_FROM else []
     web.render("topic_manage.html", topic=page, org=org(web.gateway, page["org"]), reactions=reactions,
-               next_phases=next_phases(page["phase"]), **(failed or {}))
+               next_phases=next_phases(page["phase"]), proposals=proposals, can_decide=page["phase"] in DECIDE_FROM,
+               **(failed or {}))
 
 
 def _validated(web, schema, data, topic_id, form_name):
@@ -89,6 +93,26 @@ def add_statement(web, topic_id):
     if body is not None:
         topics_api.add_statement(web.call(body=body), topic_id)
         raise Redirect(f"/beheer/onderwerpen/{topic_id}#stellingen", "statement_published")
+
+
+def decide(web, topic_id):
+    """The decision form names an input by filling in what was done with it (``gedaan-KIND-ID``)."""
+    named = [{"kind": kind, "id": key[len(f"gedaan-{kind}-"):], "what_was_done": value.strip()}
+             for key, value in web.form.items() if value.strip()
+             for kind in INPUT_KINDS if key.startswith(f"gedaan-{kind}-")]
+    body = _validated(web, DecisionIn, {"summary": web.form.get("samenvatting", "").strip(),
+                                        "body": web.form.get("besluit_tekst", "").strip(), "input": named},
+                      topic_id, "decision")
+    if body is not None:
+        solutions_api.decide(web.call(body=body), topic_id)
+        raise Redirect(f"/onderwerpen/{topic_id}#besluit", "decided")
+
+
+def take_into_vote(web, solution_id):
+    body = web.validate(TakenIn, {"taken": web.form.get("meenemen") == "ja"}, "error.html",
+                        {"problem": Problem(422, "Choose whether to take the solution into the vote.")})
+    solutions_api.take_into_vote(web.call(body=body), solution_id)
+    raise Redirect(back(web, "/"), "solution_taken")
 
 
 def back(web, default):
@@ -133,6 +157,8 @@ PAGES = [
     Page("POST", "/beheer/onderwerpen/{topic_id}", edit_topic, auth="citizen"),
     Page("POST", "/beheer/onderwerpen/{topic_id}/fase", change_phase, auth="citizen"),
     Page("POST", "/beheer/onderwerpen/{topic_id}/stellingen", add_statement, auth="citizen"),
+    Page("POST", "/beheer/onderwerpen/{topic_id}/besluit", decide, auth="citizen"),
+    Page("POST", "/beheer/oplossingen/{solution_id}/stemming", take_into_vote, auth="citizen"),
     Page("POST", "/beheer/stellingen/{statement_id}/moderatie", moderate_statement, auth="citizen"),
     Page("POST", "/beheer/reacties/{reaction_id}/moderatie", moderate_reaction, auth="citizen"),
     Page("POST", "/beheer/reacties/{reaction_id}/antwoord", answer_reaction, auth="citizen"),
