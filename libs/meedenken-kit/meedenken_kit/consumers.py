@@ -1,9 +1,10 @@
 """``event_handler``: nameko's handler for CloudEvents with a dead-letter queue.
 
 The method receives the validated envelope. A message that is not a valid CloudEvent, or whose
-handling fails for any reason but a transient outage of the database, is rejected into the
-``meedenken.dead-letter`` queue (with RabbitMQ's x-death headers saying where it came from), never
-dropped; a transient failure puts it back on its queue to try again.
+handling fails for any reason but a transient outage (of the database, or of a service the
+handler asks over RPC), is rejected into the ``meedenken.dead-letter`` queue (with RabbitMQ's
+x-death headers saying where it came from), never dropped; a transient failure puts it back on
+its queue to try again.
 
 The worker adopts the event's ``correlationid`` (or, for an event without one, its ``id``) as its
 correlation id (nameko context data, see meedenken_kit.correlation and observability.CallLog), so
@@ -15,6 +16,7 @@ import eventlet
 from marshmallow import ValidationError
 from nameko import config
 from nameko.events import EventHandler
+from nameko.exceptions import RpcTimeout, UnknownService
 
 from . import correlation
 from .deadletter import dead_letter_arguments, declare_dead_letter_queue
@@ -48,7 +50,7 @@ class CloudEventHandler(EventHandler):
     def handle_message_processed(self, message, result=None, exc_info=None):
         if exc_info is None:
             self.consumer.ack_message(message)
-        elif is_transient(exc_info[1]):
+        elif retryable(exc_info[1]):
             EVENTS_RETRIED.labels(self.container.service_name, self.queue.name).inc()
             eventlet.sleep(RETRY_DELAY_SECONDS)
             self.consumer.requeue_message(message)
@@ -57,6 +59,12 @@ class CloudEventHandler(EventHandler):
                       self.queue.name, exc_info[1])
             EVENTS_DEAD_LETTERED.labels(self.container.service_name, self.queue.name).inc()
             message.reject(requeue=False)
+
+
+def retryable(exc):
+    """An outage that passes: of the database, or of a service asked over RPC (not running, or
+    not answering in time)."""
+    return is_transient(exc) or isinstance(exc, (UnknownService, RpcTimeout))
 
 
 event_handler = CloudEventHandler.decorator
