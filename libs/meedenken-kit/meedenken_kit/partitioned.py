@@ -192,7 +192,8 @@ class BatchConsumer:
                     try:
                         connection.drain_events(timeout=self.max_wait)
                     except socket.timeout:
-                        connection.heartbeat_check()
+                        pass
+                    connection.heartbeat_check()  # also when packs keep arriving
                     if not pending:
                         continue
                     if first_at is None:

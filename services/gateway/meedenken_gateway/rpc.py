@@ -148,7 +148,10 @@ class RpcClient:
                             try:
                                 connection.drain_events(timeout=1)
                             except socket.timeout:
-                                connection.heartbeat_check()
+                                pass
+                            # also while replies keep coming: with no_ack the broker hears nothing
+                            # else from this connection and closes it after two missed heartbeats
+                            connection.heartbeat_check()
             except Exception as exc:
                 if not self._stop.is_set():
                     log.warning("rpc reply consumer lost its connection (%s); reconnecting", exc)
