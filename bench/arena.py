@@ -70,7 +70,7 @@ class Arena:
             "org": org, "title": f"Agendapunt {n}", "motivation": "Omdat het de buurt aangaat."})["id"]
             for n in range(count)]
 
-    def calls(self, service, method, argument_lists, window=16):
+    def calls(self, service, method, argument_lists, window=4):
         """Many RPCs with up to ``window`` in flight; returns their results in order."""
         results, flight = [], deque()
         for args in argument_lists:

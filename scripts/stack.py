@@ -56,6 +56,7 @@ class Processes:
         self.log_dir = Path(log_dir)
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.children = {}
+        self.cleanups = {}  # name -> what else to stop with it (processes that left its group)
 
     def start(self, name, argv, env=None, cwd=ROOT):
         log = open(self.log_dir / f"{name}.log", "ab")
@@ -66,6 +67,15 @@ class Processes:
 
     def stop(self, name, timeout=10):
         process = self.children.pop(name, None)
+        cleanup = self.cleanups.pop(name, None)
+        try:
+            self._stop(process, timeout)
+        finally:
+            if cleanup:
+                cleanup()
+
+    @staticmethod
+    def _stop(process, timeout):
         if process is None or process.poll() is not None:
             return
         try:
@@ -129,8 +139,39 @@ def start_rabbitmq(processes, base, port=5672, name="rabbitmq"):
             except (LookupError, OSError):
                 break
     processes.start(name, [server], env=env, cwd=base)  # an Erlang crash dump lands there
+    processes.cleanups[name] = lambda: stop_node_of(base)
     wait_for(lambda: port_open("127.0.0.1", port), 90, "RabbitMQ")
     return True
+
+
+def stop_node_of(base, timeout=15):
+    """Stop the RabbitMQ node whose data is under ``base``. Debian's rabbitmq-server starts it with
+    su, in a session of its own: stopping the process group we started leaves it running."""
+    marker = f"RABBITMQ_MNESIA_BASE={Path(base) / 'mnesia'}".encode()
+    groups = set()
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        try:
+            if marker in environ.read_bytes().split(b"\0"):
+                groups.add(os.getpgid(int(environ.parent.name)))
+        except OSError:
+            continue
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for group in groups:
+            try:
+                os.killpg(group, sig)
+            except OSError:
+                pass
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and any(_group_alive(g) for g in groups):
+            time.sleep(0.2)
+
+
+def _group_alive(group):
+    try:
+        os.killpg(group, 0)
+        return True
+    except OSError:
+        return False
 
 
 class Platform:
