@@ -4,6 +4,8 @@ PHASE_CHANGED = "topic.phase_changed"
 OFFICIAL_ANSWER = "reaction.official_answer"
 THRESHOLD_REACHED = "agenda_proposal.threshold_reached"
 PROPOSAL_ANSWERED = "agenda_proposal.answered"
+POLL_OPENED = "poll.opened"
+POLL_CLOSED = "poll.closed"
 
 PHASE_LABELS = {
     "nl": {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
@@ -18,6 +20,8 @@ TITLES = {
         OFFICIAL_ANSWER: "Officieel antwoord op uw reactie bij ‘{topic_title}’",
         THRESHOLD_REACHED: "Uw agendapunt ‘{title}’ heeft genoeg steun ({supports})",
         PROPOSAL_ANSWERED: "Uw agendapunt ‘{title}’ is beantwoord",
+        POLL_OPENED: "Stemming geopend bij ‘{topic_title}’: {question}",
+        POLL_CLOSED: "Uitslag van de stemming bij ‘{topic_title}’: {question}",
     },
     "en": {
         STATEMENT_PUBLISHED: "New statement on ‘{topic_title}’: {text}",
@@ -25,6 +29,8 @@ TITLES = {
         OFFICIAL_ANSWER: "Official answer to your reaction on ‘{topic_title}’",
         THRESHOLD_REACHED: "Your agenda item ‘{title}’ has enough support ({supports})",
         PROPOSAL_ANSWERED: "Your agenda item ‘{title}’ has been answered",
+        POLL_OPENED: "Poll opened on ‘{topic_title}’: {question}",
+        POLL_CLOSED: "Result of the poll on ‘{topic_title}’: {question}",
     },
 }
 LANGUAGES = tuple(TITLES)

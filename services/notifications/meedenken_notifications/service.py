@@ -4,8 +4,8 @@ from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
 
 from . import usecases
-from .events import (PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED, THRESHOLD_REACHED,
-                     TOPIC_PHASE_CHANGED)
+from .events import (POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED,
+                     THRESHOLD_REACHED, TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
 
 
@@ -54,3 +54,11 @@ class NotificationsService:
     @event_handler(*PROPOSAL_ANSWERED)
     def on_proposal_answered(self, event):
         usecases.on_proposal_answered(self.store, event)
+
+    @event_handler(*POLL_OPENED)
+    def on_poll_opened(self, event):
+        usecases.on_poll_opened(self.store, event)
+
+    @event_handler(*POLL_CLOSED)
+    def on_poll_closed(self, event):
+        usecases.on_poll_closed(self.store, event)

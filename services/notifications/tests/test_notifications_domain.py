@@ -87,4 +87,4 @@ def test_every_kind_has_a_title_in_every_language():
     assert domain.LANGUAGES == ("nl", "en")
     for lang in domain.LANGUAGES:
         assert set(domain.TITLES[lang]) == {STATEMENT_PUBLISHED, PHASE_CHANGED, OFFICIAL_ANSWER, THRESHOLD_REACHED,
-                                            domain.PROPOSAL_ANSWERED}
+                                            domain.PROPOSAL_ANSWERED, domain.POLL_OPENED, domain.POLL_CLOSED}

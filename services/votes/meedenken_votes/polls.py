@@ -56,6 +56,8 @@ def rules_problems(poll, now=None):
             problems["budget"] = ["A budget poll needs a budget."]
         if any(option.get("cost") is None for option in poll["options"]):
             problems.setdefault("options", []).append("Every option of a budget poll has a cost.")
+        elif poll.get("budget") and any(option["cost"] > poll["budget"] for option in poll["options"]):
+            problems.setdefault("options", []).append("An option cannot cost more than the whole budget.")
     else:
         if poll.get("budget") is not None:
             problems["budget"] = ["Only a budget poll has a budget."]

@@ -86,13 +86,14 @@ def test_budget_skips_what_does_not_fit_and_funds_cheaper_options_further_down()
     assert result["funded"] == ["C", "B", "D"] and result["winner"] is None
 
 
-def test_budget_most_supported_option_too_expensive():
-    p = poll("budget", "ABC", costs={"A": 150, "B": 60, "C": 30}, budget=100)
-    result = polls.result(p, [["B"], ["B", "C"], ["C"], ["C"]])
-    assert result["funded"] == ["C", "B"]
-    alone = polls.result({**p, "budget": 120}, [["A"]] * 5 + [["B"]] * 2 + [["C"]])
-    assert alone["funded"] == ["B", "C"]  # A (5) costs 150 > 120: skipped
-    assert polls.result(p, [["B"]])["funded"] == ["B"]  # nobody supports C: not funded
+def test_budget_the_second_most_supported_does_not_fit_cheaper_ones_further_down_do():
+    p = poll("budget", "ABCD", costs={"A": 60, "B": 50, "C": 30, "D": 10}, budget=100)
+    ballots = [["A", "C", "D"], ["A", "C"], ["A"], ["A"], ["A"], ["B", "C"], ["B", "D"], ["B"], ["B"]]
+    result = polls.result(p, ballots)
+    assert result["counts"] == {"A": 5, "B": 4, "C": 3, "D": 2}
+    # A (60) leaves 40: B (50) is skipped, C (30) and D (10) still fit
+    assert result["funded"] == ["A", "C", "D"]
+    assert polls.result(p, [["B"]])["funded"] == ["B"]  # nobody supports the others: not funded
 
 
 @pytest.mark.parametrize("kind,ballot,problem", [
@@ -124,6 +125,7 @@ def test_rules_that_do_not_fit():
     assert "max_choices" in polls.rules_problems(poll("multiple", max_choices=5))
     assert "budget" in polls.rules_problems(poll("budget", costs=dict.fromkeys("ABCD", 1)))
     assert "options" in polls.rules_problems(poll("budget", budget=10))
+    assert "options" in polls.rules_problems(poll("budget", costs=dict.fromkeys("ABCD", 20), budget=10))
     assert "closes_at" in polls.rules_problems(poll("single", closes_at=T0))
     assert "options" in polls.rules_problems(poll("single", "A"))
     assert "closes_at" in polls.rules_problems(poll("single"), now=T0 + timedelta(days=2))
