@@ -89,7 +89,7 @@ def _rules(data):
     rules = {**data, "opens_at": data["opens_at"].astimezone(timezone.utc),
              "closes_at": data["closes_at"].astimezone(timezone.utc)}
     if "options" in data:
-        rules["options"] = [{"id": f"o{n}", "label": o["label"].strip(), "cost": o["cost"]}
+        rules["options"] = [{"id": f"o{n}", "label": o["label"].strip(), "cost": o.get("cost")}
                             for n, o in enumerate(data["options"], 1)]
     return rules
 
