@@ -264,6 +264,11 @@ def test_secret_ballot(co, run, api, platform, event_tap):
         assert set(event["data"]) == {"poll_id", "topic_id", "org", "turnout"}
         assert not account_ids & set(map(str, event["data"].values()))
 
+    for log in platform.processes.log_dir.glob("*.log"):
+        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
+            assert not any(receipt in line for receipt in seen["receipts"]), (log.name, line)
+            assert poll["id"] not in line or not any(account in line for account in account_ids), (log.name, line)
+
 
 def test_polls_close_on_time_once_and_followers_hear_of_it(co, run, platform, event_tap, api):
     polls, _ = run
