@@ -66,11 +66,11 @@ def redeem(client, db, settings, account_id, org, code, now=None):
     def txn(session):
         found = db.residency_codes.find_one({"_id": code_id}, session=session)
         if found is None or found["org"] != org:
-            raise Problem(422, "This code is not known for this organisation.", {"code": ["Unknown code."]})
+            raise Problem(422, "This code is not known for this organisation.", {"code": ["unknown"]})
         if found["used_by"] is not None:
-            raise Problem(422, "This code has already been used.", {"code": ["Already used."]})
+            raise Problem(422, "This code has already been used.", {"code": ["used"]})
         if found["expires_at"] <= now:
-            raise Problem(422, "This code has expired; ask the organisation for a new one.", {"code": ["Expired."]})
+            raise Problem(422, "This code has expired; ask the organisation for a new one.", {"code": ["expired"]})
         db.residency_codes.update_one({"_id": code_id}, {"$set": {"used_by": account_id, "used_at": now}},
                                       session=session)
         db.accounts.update_one({"_id": account_id}, {"$set": {f"residencies.{org}": {"verified_at": now}}},
