@@ -334,3 +334,21 @@ def test_residents_poll_and_residency_codes(co, api, cli, platform, tmp_path):
     assert limited[:2] == [422, 422] and limited[2] == 429  # 5 attempts per quarter of an hour
     too_many = redeem(11, codes[1])
     assert too_many.status_code == 429 and int(too_many.headers["Retry-After"]) > 0
+
+
+def test_two_votes_instances_open_and_close_each_poll_once(co, platform, event_tap, api):
+    log = platform.processes.log_dir / "votes-2.log"
+    platform.processes.start("votes-2", platform.service_command("votes"),
+                             env={**platform.env("votes"), "POLL_CLOCK_SECONDS": "0.1", "METRICS_PORT": "0"})
+    try:
+        eventually(lambda: log.exists() and "Connected to" in log.read_text(encoding="utf-8"), timeout=30)
+        made = [co.poll("single", options("Ja", "Nee"), opens=1, closes=3) for _ in range(5)]
+        for poll in made:
+            closed(api, poll)
+        for kind in ("poll.opened.v1", "poll.closed.v1"):
+            told = eventually(lambda kind=kind: (lambda found: found if len(found) >= len(made) else None)(
+                [e["body"]["subject"] for e in platform_events(event_tap) if e["routing_key"] == kind
+                 and e["body"]["subject"] in {p["id"] for p in made}]))
+            assert sorted(told) == sorted(p["id"] for p in made), kind
+    finally:
+        platform.processes.stop("votes-2")
