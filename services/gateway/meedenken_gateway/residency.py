@@ -52,7 +52,7 @@ def issue(db, settings, org, count, valid_days, now=None):
 
 def residencies(account):
     """[{org, verified_at}] of an account document."""
-    return [{"org": org, "verified_at": found["verified_at"]}
+    return [{"org": org, "verified_at": rfc3339(found["verified_at"])}
             for org, found in sorted((account.get("residencies") or {}).items())]
 
 
@@ -79,4 +79,4 @@ def redeem(client, db, settings, account_id, org, code, now=None):
             "account_id": account_id, "org": org, "verified_at": rfc3339(now)}, correlation_id=correlation.current()))
 
     in_transaction(client, txn)
-    return {"org": org, "verified_at": now}
+    return {"org": org, "verified_at": rfc3339(now)}

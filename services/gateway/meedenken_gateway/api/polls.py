@@ -1,7 +1,7 @@
 """Polls of a topic (co-decide), ballots, receipts and results; the rules live in the votes
 service, the gateway adds what votes may not read itself: the topic (from topics) and the voter's
 verified residencies (its own accounts)."""
-from .. import residency
+from .. import accounts, residency
 from ..routing import Route, require_id
 from ..schemas import BallotResult, Poll, PollBallotIn, PollIn, PollList, PollPatchIn, PollResult, Receipt
 
@@ -42,9 +42,9 @@ def cancel_poll(call, poll_id):
 
 
 def cast_ballot(call, poll_id):
-    """Read fresh (not from the account cache): a residency verified a moment ago counts at once."""
+    """The account is read fresh (not from the cache): a residency verified a moment ago counts."""
     poll = _visible_poll(call, poll_id)
-    account = call.gateway.db.accounts.find_one({"_id": call.account_id}, {"residencies": 1}) or {}
+    account = accounts.get(call.gateway.db, call.account_id) or call.account
     actor = {**call.actor, "residencies": [r["org"] for r in residency.residencies(account)]}
     return call.rpc.call("votes", "cast_poll_ballot", actor, poll["id"], call.body)
 
