@@ -96,3 +96,9 @@ def test_a_citizen_verifies_the_address_on_the_profile(co, platform, api, cli, t
     assert "Uw adres is gecontroleerd" in done.text and "Inwoner van Gemeente Meebeslis" in done.text
     assert browser.post("/profiel/woonplaats", {"organisatie": co.org, "code": code},
                         csrf_from="/profiel").status_code == 422
+    for _ in range(2):  # five attempts per quarter of an hour
+        assert browser.post("/profiel/woonplaats", {"organisatie": co.org, "code": "ABCD-EFGH-JKMN"},
+                            csrf_from="/profiel").status_code == 422
+    limited = browser.post("/profiel/woonplaats", {"organisatie": co.org, "code": "ABCD-EFGH-JKMN"},
+                           csrf_from="/profiel")
+    assert limited.status_code == 429 and "Te veel pogingen" in limited.text and int(limited.headers["Retry-After"]) > 0
