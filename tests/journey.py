@@ -237,6 +237,11 @@ def run_journey(api, cli):
         "secret": True, "electorate": "residents"}, token=official)
     assert poll.status_code == 201, poll.text
     j.ids["poll"] = poll_id = poll.json()["id"]
+    later = api.post(f"/api/v1/topics/{topic_id}/polls", {
+        "question": "Toch liever een fontein?", "kind": "single", "options": [{"label": "Ja"}, {"label": "Nee"}],
+        "opens_at": (now + timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=2)).isoformat(),
+        "binding": False, "secret": False, "electorate": "accounts"}, token=official)
+    assert api.delete(f"/api/v1/polls/{later.json()['id']}", token=official).status_code == 204
     first = poll.json()["options"][0]["id"]
     cast = api.put(f"/api/v1/polls/{poll_id}/ballot", {"choices": [first]}, token=alice)
     assert cast.status_code == 200 and set(cast.json()) == {"poll_id", "receipt"}, cast.text

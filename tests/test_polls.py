@@ -186,7 +186,7 @@ def test_rules_are_frozen_once_open(run):
     assert seen["open_cancel"].status_code == 409
 
 
-def test_a_scheduled_poll_can_change_or_be_cancelled_and_takes_no_ballots(co, api):
+def test_a_scheduled_poll_can_change_or_be_cancelled_and_takes_no_ballots(co, api, event_tap):
     later = co.poll("single", options("Ja", "Nee"), opens=3600, closes=7200)
     assert later["status"] == "scheduled"
     early = api.put(f"/api/v1/polls/{later['id']}/ballot", {"choices": [ids(later)[0]]}, token=co.citizens[0])
@@ -202,6 +202,9 @@ def test_a_scheduled_poll_can_change_or_be_cancelled_and_takes_no_ballots(co, ap
                      token=co.citizens[0]).status_code == 403
     assert api.delete(f"/api/v1/polls/{later['id']}", token=co.official).status_code == 204
     assert api.get(f"/api/v1/polls/{later['id']}").json()["status"] == "cancelled"
+    assert api.delete(f"/api/v1/polls/{later['id']}", token=co.official).status_code == 409
+    eventually(lambda: [e for e in platform_events(event_tap) if e["routing_key"] == "poll.cancelled.v1"
+                        and e["body"]["subject"] == later["id"]])
     assert later["id"] not in [p["id"] for p in api.get(f"/api/v1/topics/{co.topic}/polls").json()["items"]]
 
 

@@ -11,7 +11,8 @@ from pymongo.errors import DuplicateKeyError
 
 from . import domain, polls, repository as repo
 from .ballots import apply_ballots, cast_now
-from .events import BALLOT_CAST, POLL_CLOSED, POLL_OPENED, POLL_SCHEDULED, SUPPORT_RECORDED, THRESHOLD_REACHED
+from .events import (BALLOT_CAST, POLL_CANCELLED, POLL_CLOSED, POLL_OPENED, POLL_SCHEDULED, SUPPORT_RECORDED,
+                     THRESHOLD_REACHED)
 from .schemas import (ID_PATTERN, ActorIn, BallotChoiceIn, PollQuery, PollRulesIn, ReceiptQuery, ResponseIn, SupportIn,
                       SupportsQuery, TopicPollsQuery, TopicRef, TopicVotesQuery)
 
@@ -166,9 +167,14 @@ def cancel_poll(uow, actor, poll_id):
     poll = _poll(uow, poll_id)
     _require_official(actor, poll["org"])
     _frozen(poll, repo.now())
-    if not uow.transaction(lambda session: repo.claim_state(uow.db, session, poll["_id"], [polls.SCHEDULED],
-                                                            polls.CANCELLED, {"cancelled_at": repo.now()})):
-        raise Conflict("The poll is no longer scheduled: it can no longer be cancelled.")
+
+    def txn(session):
+        if not repo.claim_state(uow.db, session, poll["_id"], [polls.SCHEDULED], polls.CANCELLED,
+                                {"cancelled_at": repo.now()}):
+            raise Conflict("The poll is no longer scheduled: it can no longer be cancelled.")
+        uow.emit(session, POLL_CANCELLED, poll["_id"], {"poll_id": poll["_id"], "topic_id": poll["topic_id"],
+                                                         "org": poll["org"], "actor_id": actor["id"]})
+    uow.transaction(txn)
 
 
 def _participation(poll, mine):
