@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from pymongo import ASCENDING, UpdateOne
+from pymongo.errors import CollectionInvalid, OperationFailure
 
 BATCH = 500
 
@@ -123,7 +124,11 @@ def ensure_poll_indexes(db):
     if "poll_box" not in db.list_collection_names():
         # clustered by the random id where the server supports it, so the box's natural order is
         # not the order of arrival (docs/secret-ballot.md)
-        db.create_collection("poll_box", clusteredIndex={"key": {"_id": 1}, "unique": True})
+        try:
+            db.create_collection("poll_box", clusteredIndex={"key": {"_id": 1}, "unique": True})
+        except (CollectionInvalid, OperationFailure):  # another instance made it meanwhile
+            if "poll_box" not in db.list_collection_names():
+                raise
     db.poll_box.create_index("poll_id")
 
 
