@@ -98,7 +98,8 @@ def test_results_with_every_round(page, site, polls):
 
 
 def test_an_official_schedules_a_poll(page, site):
-    login(page, site.official["email"], site.official["password"], start=f"/inloggen?terug=/beheer/onderwerpen/{site.topic}")
+    login(page, site.official["email"], site.official["password"],
+          start=f"/inloggen?terug=/beheer/onderwerpen/{site.topic}")
     page.get_by_role("link", name="Stemming toevoegen").click()
     assert_accessible(page, "poll-new")
     page.get_by_label("Vraag").fill("Waar komt de kiosk?")

@@ -148,7 +148,8 @@ def update_poll(uow, actor, poll_id, changes):
     data = _rules(load_or_raise(PollRulesIn(partial=True), {
         "opens_at": rfc3339(poll["opens_at"]), "closes_at": rfc3339(poll["closes_at"]), **changes}))
     if "kind" in data and data["kind"] != poll["kind"]:
-        raise InvalidInput("Invalid input.", {"kind": ["The kind of a poll cannot change; cancel it and make another."]})
+        raise InvalidInput("Invalid input.", {
+            "kind": ["The kind of a poll cannot change; cancel it and make another."]})
     changed = {**poll, **data}
     if data["opens_at"] != poll["opens_at"] and data["opens_at"] < now:
         raise InvalidInput("The poll's rules do not fit together.", {"opens_at": ["A poll opens now or later."]})

@@ -25,8 +25,8 @@ def poll_page(web, poll_id, status=200, **context):
     results = None
     if poll["status"] == "closed" or (poll["status"] == "open" and not poll["secret"]):
         results = polls_api.results(web.call(), poll_id)
-    web.render("poll.html", status=status, poll=poll, results=results, labels={o["id"]: o["label"] for o in poll["options"]},
-               org=org(web.gateway, poll["org"]), **context)
+    web.render("poll.html", status=status, poll=poll, results=results, org=org(web.gateway, poll["org"]),
+               labels={option["id"]: option["label"] for option in poll["options"]}, **context)
 
 
 def ballot_from_form(poll, form):
