@@ -44,6 +44,16 @@ def test_an_official_schedules_a_poll_from_the_workspace(co, official, api):
     assert [o["label"] for o in poll["options"]] == ["Groen", "Rood", "Blauw"]
 
 
+def test_an_official_cancels_a_scheduled_poll(co, official, api):
+    later = co.poll("single", options("Ja", "Nee"), opens=3600, closes=7200)
+    page = f"/stemmingen/{later['id']}"
+    assert "Stemming annuleren" in official.get(page).text
+    done = official.post(f"/beheer/stemmingen/{later['id']}/annuleren", {}, csrf_from=page, follow=True)
+    assert "De stemming is geannuleerd." in done.text
+    assert api.get(f"/api/v1/polls/{later['id']}").json()["status"] == "cancelled"
+    assert "Stemming annuleren" not in official.get(page).text
+
+
 def test_a_citizen_ranks_options_by_number(co, platform, api):
     poll = co.poll("ranked", options("Groen", "Rood", "Blauw"), closes=3600)
     green, red, blue = ids(poll)

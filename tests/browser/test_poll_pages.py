@@ -14,11 +14,11 @@ def at(seconds):
     return (datetime.now(timezone.utc) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
 
 
-def make_poll(api, site, kind, labels, closes=3600, **rules):
+def make_poll(api, site, kind, labels, closes=3600, opens=0, **rules):
     options = [{"label": label, **({"cost": cost} if cost else {})} for label, cost in labels]
     answer = api.post(f"/api/v1/topics/{site.topic}/polls", {
         "question": f"Stemming ({kind}{', geheim' if rules.get('secret') else ''})?", "kind": kind, "options": options,
-        "opens_at": at(0), "closes_at": at(closes), "binding": False, "secret": False, "electorate": "accounts",
+        "opens_at": at(opens), "closes_at": at(closes), "binding": False, "secret": False, "electorate": "accounts",
         **rules}, token=site.official_token)
     assert answer.status_code == 201, answer.text
     return answer.json()
@@ -33,6 +33,7 @@ def polls(site, api):
                               max_choices=2),
         "secret": make_poll(api, site, "single", [("Ja", None), ("Nee", None)], secret=True),
         "closed": make_poll(api, site, "ranked", [("Noord", None), ("Oost", None), ("Zuid", None)], closes=4),
+        "scheduled": make_poll(api, site, "single", [("Ja", None), ("Nee", None)], opens=3600, closes=7200),
     }
     north, east, south = (o["id"] for o in made["closed"]["options"])
     for token, ranking in ((site.helper_token, [north]), (site.official_token, [east]),
@@ -95,6 +96,14 @@ def test_results_with_every_round(page, site, polls):
     assert page.get_by_role("table").count() == 3  # a three-way tie: three rounds, each a table
     assert page.get_by_text("Ronde 3").is_visible()
     assert_accessible(page, "poll-results-ranked")
+
+
+def test_an_official_sees_a_scheduled_poll_and_may_cancel_it(page, site, polls):
+    poll = polls["scheduled"]
+    login(page, site.official["email"], site.official["password"], start=f"/inloggen?terug=/stemmingen/{poll['id']}")
+    assert page.get_by_text("Gepland").first.is_visible()
+    assert page.get_by_role("button", name="Stemming annuleren").is_visible()
+    assert_accessible(page, "poll-scheduled-official")
 
 
 def test_an_official_schedules_a_poll(page, site):

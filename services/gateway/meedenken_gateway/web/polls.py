@@ -134,6 +134,12 @@ def new_poll(web, topic_id):
     web.render("poll_new.html", **context)
 
 
+def cancel_poll(web, poll_id):
+    poll = polls_api.get_poll(web.call(), require_id(poll_id, "Poll"))
+    polls_api.cancel_poll(web.call(), poll_id)
+    raise Redirect(f"/beheer/onderwerpen/{poll['topic_id']}#stemmingen", "poll_cancelled")
+
+
 def verify_residency(web):
     data = {"org": web.form.get("organisatie", ""), "code": web.form.get("code", "").strip()}
     context = {"organisations": web.gateway.rpc.call("topics", "list_orgs")}
@@ -154,5 +160,6 @@ PAGES = [
     Page("POST", "/stemmingen/{poll_id}/bewijs", check_receipt),
     Page("GET", "/beheer/onderwerpen/{topic_id}/stemmingen/nieuw", new_poll, auth="citizen"),
     Page("POST", "/beheer/onderwerpen/{topic_id}/stemmingen/nieuw", new_poll, auth="citizen"),
+    Page("POST", "/beheer/stemmingen/{poll_id}/annuleren", cancel_poll, auth="citizen"),
     Page("POST", "/profiel/woonplaats", verify_residency, auth="citizen"),
 ]
