@@ -1,9 +1,14 @@
 """The core journey of the foundation, run once per session against the real platform: an official
 publishes a topic and leads it up the ladder; two citizens follow, answer, react; the official
-answers; an agenda proposal reaches its threshold. Each step asserts what it must; the tests read
-the recorded outcome (and the events it caused)."""
+answers; an agenda proposal reaches its threshold; a verified resident votes in a secret poll that
+closes by itself. Each step asserts what it must; the tests read the recorded outcome (and the events
+it caused)."""
+import csv
+import tempfile
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 from conftest import eventually
 
@@ -215,6 +220,37 @@ def run_journey(api, cli):
     assert api.post(f"/api/v1/me/notifications/{j.answers['bob_inbox'][-1]['id']}/read", token=bob).status_code == 204
     assert api.get(f"/api/v1/agenda-proposals/{proposal_id}").json()["answer"]["text"].startswith("De raad")
     j.answers["official_inbox"] = inbox(api, official)
+
+    # co-decide: alice verifies her address with a mailed code; a secret poll for residents opens
+    # at once and closes by itself moments later
+    codes = Path(tempfile.mkdtemp()) / "codes.csv"
+    out = cli("issue-codes", "--org", j.org, "--count", "2", "--out", str(codes), "--valid-days", "30")
+    assert out.returncode == 0, out.stderr
+    code = next(csv.DictReader(codes.open(encoding="utf-8")))["code"]
+    verified = api.post("/api/v1/me/residency", {"org": j.org, "code": code}, token=alice)
+    assert verified.status_code == 200, verified.text
+    now = datetime.now(timezone.utc)
+    poll = api.post(f"/api/v1/topics/{topic_id}/polls", {
+        "question": "Waar komen de bankjes?", "kind": "single", "options": [{"label": "Langs het water"},
+                                                                           {"label": "Bij de speeltuin"}],
+        "opens_at": now.isoformat(), "closes_at": (now + timedelta(seconds=3)).isoformat(), "binding": True,
+        "secret": True, "electorate": "residents"}, token=official)
+    assert poll.status_code == 201, poll.text
+    j.ids["poll"] = poll_id = poll.json()["id"]
+    later = api.post(f"/api/v1/topics/{topic_id}/polls", {
+        "question": "Toch liever een fontein?", "kind": "single", "options": [{"label": "Ja"}, {"label": "Nee"}],
+        "opens_at": (now + timedelta(days=1)).isoformat(), "closes_at": (now + timedelta(days=2)).isoformat(),
+        "binding": False, "secret": False, "electorate": "accounts"}, token=official)
+    assert api.delete(f"/api/v1/polls/{later.json()['id']}", token=official).status_code == 204
+    first = poll.json()["options"][0]["id"]
+    cast = api.put(f"/api/v1/polls/{poll_id}/ballot", {"choices": [first]}, token=alice)
+    assert cast.status_code == 200 and set(cast.json()) == {"poll_id", "receipt"}, cast.text
+    j.answers["receipt"] = cast.json()["receipt"]
+    assert api.put(f"/api/v1/polls/{poll_id}/ballot", {"choices": [first]}, token=bob).status_code == 403
+    result = eventually(lambda: (lambda r: r if r.get("final") else None)(
+        api.get(f"/api/v1/polls/{poll_id}/results").json()), timeout=30)
+    assert result["counts"] == {first: 1, poll.json()["options"][1]["id"]: 0} and result["winner"] == first
+
     co_decide(api, j)
     return j
 

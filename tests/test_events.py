@@ -32,10 +32,11 @@ def published_by_the_code():
     from meedenken_notifications import events as notifications
     from meedenken_topics import events as topics
     from meedenken_votes import events as votes
-    from meedenken_gateway import accounts
+    from meedenken_gateway import accounts, residency
     return {**{t: "topics.events" for t in topics.PUBLISHED}, **{t: "votes.events" for t in votes.PUBLISHED},
             **{t: "notifications.events" for t in notifications.PUBLISHED},
-            accounts.ACCOUNT_REGISTERED: "gateway.events", accounts.ACCOUNT_ROLE_GRANTED: "gateway.events"}
+            accounts.ACCOUNT_REGISTERED: "gateway.events", accounts.ACCOUNT_ROLE_GRANTED: "gateway.events",
+            residency.RESIDENCY_VERIFIED: "gateway.events"}
 
 
 def test_every_event_the_code_publishes_is_documented_on_its_exchange():

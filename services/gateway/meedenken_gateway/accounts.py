@@ -13,6 +13,8 @@ from meedenken_kit.mongo import in_transaction
 from meedenken_kit.outbox import add_event
 from pymongo.errors import DuplicateKeyError
 
+from . import residency
+
 ROLES = ("citizen", "official", "admin")
 ACCOUNT_REGISTERED = "account.registered.v1"
 ACCOUNT_ROLE_GRANTED = "account.role_granted.v1"
@@ -43,7 +45,8 @@ def default_display_name(email):
 def public(account):
     """What may leave the gateway: never the hash."""
     return {"id": account["_id"], "email": account["email"], "display_name": account["display_name"],
-            "roles": account.get("roles", {}), "created_at": account["created_at"]}
+            "roles": account.get("roles", {}), "created_at": account["created_at"],
+            "residencies": residency.residencies(account)}
 
 
 def register(client, db, email, password, display_name, roles=None):

@@ -11,7 +11,7 @@ from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
 from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
-from . import accounts, openapi, problems, web
+from . import accounts, openapi, problems, ratelimit, residency, web
 from .api import ROUTES
 from .cache import TTLCache
 from .observability import RequestObserver
@@ -53,6 +53,8 @@ class Gateway:
                     client = connect(self.settings.mongo_uri, app_name="meedenken-gateway")
                     db = client[self.settings.mongo_db]
                     accounts.ensure_indexes(db)
+                    residency.ensure_indexes(db)
+                    ratelimit.ensure_indexes(db)
                     ensure_outbox_indexes(db)
                     self._relay = OutboxRelay(db, "gateway", self.settings.amqp_uri)
                     threading.Thread(target=self._relay.run, args=(self._relay_stop,), name="outbox-relay",

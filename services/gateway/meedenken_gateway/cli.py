@@ -1,12 +1,13 @@
 """``meedenken``: the admin command line. It talks to the stack that ``make run`` started (same
 environment variables and defaults as the gateway)."""
 import argparse
+import csv
 import json
 import sys
 
 from marshmallow import ValidationError
 
-from . import accounts, deadletters
+from . import accounts, deadletters, residency
 from .app import Gateway
 from .importer import Importer, load_file
 from .rpc import RpcError, RemoteError
@@ -36,6 +37,19 @@ def create_user(gateway, args):
 
 def import_file(gateway, args):
     load_file(gateway, args.file)
+
+
+def issue_codes(gateway, args):
+    """One code per address letter, written to a CSV for the mail merge; only their hashes are kept."""
+    if not 1 <= args.count <= 1_000_000 or not 1 <= args.valid_days <= 3650:
+        raise SystemExit("meedenken: --count 1..1000000 and --valid-days 1..3650")
+    org = gateway.rpc.call("topics", "get_org", args.org)
+    codes, expires_at = residency.issue(gateway.db, gateway.settings, org["slug"], args.count, args.valid_days)
+    with open(args.out, "w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["code", "org", "expires_at"])
+        writer.writerows([code, org["slug"], expires_at.date().isoformat()] for code in codes)
+    print(f"{len(codes)} code(s) for {org['slug']} written to {args.out}; valid until {expires_at.date().isoformat()}")
 
 
 def dead_letters(gateway, args):
@@ -76,6 +90,12 @@ def parser():
     dlq.add_argument("--all", action="store_true", help="every letter in the queue")
     dlq.add_argument("--limit", type=int, default=50, help="list at most this many (default 50)")
     dlq.set_defaults(run=dead_letters)
+    codes = sub.add_parser("issue-codes", help="residency codes to mail, one per address (verified residents)")
+    codes.add_argument("--org", required=True)
+    codes.add_argument("--count", required=True, type=int)
+    codes.add_argument("--out", required=True, help="CSV file to write (code, org, expires_at)")
+    codes.add_argument("--valid-days", type=int, default=60, help="days a code can be redeemed (default 60)")
+    codes.set_defaults(run=issue_codes)
     load = sub.add_parser("import", help="load starting content from a JSON file (see demo/demo.json)")
     load.add_argument("file")
     load.set_defaults(run=import_file)

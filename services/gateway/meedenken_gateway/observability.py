@@ -7,7 +7,8 @@ the gateway emits for it carries it) and answers with it in ``X-Request-Id``. Wh
 done it counts it (``meedenken_http_requests_total{method,route,status}``,
 ``meedenken_http_request_duration_seconds{method,route}``; ``route`` is the route template, e.g.
 ``/api/v1/topics/{topic_id}``, never the raw path) and logs one JSON line (logger
-``meedenken_gateway.access``: method, route, path, status, duration_ms, correlation_id) at INFO;
+``meedenken_gateway.access``: method, route, path, status, duration_ms, correlation_id; the path
+is the route where it would hold a receipt code) at INFO;
 at DEBUG for successful probes and scrapes (/healthz, /readyz, /metrics).
 """
 import logging
@@ -29,6 +30,7 @@ METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 QUIET_ROUTES = {"/healthz", "/readyz", "/metrics"}
 NOT_FOUND = "(not found)"   # no route, nor a static file: any path a client makes up
 STATIC = "(static)"         # a static file (stylesheets, scripts, images)
+SECRET_PARAMS = ("{code}",)  # path parameters never logged (docs/secret-ballot.md)
 
 
 def route_label(req, status):
@@ -36,6 +38,11 @@ def route_label(req, status):
     if req.uri_template:
         return req.uri_template
     return NOT_FOUND if status == 404 or status >= 500 else STATIC
+
+
+def logged_path(req, route):
+    """The path, except where it holds a secret (a secret ballot's receipt code): then the route."""
+    return route if any(param in route for param in SECRET_PARAMS) else req.path
 
 
 class RequestObserver:
@@ -62,9 +69,10 @@ class RequestObserver:
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
             HTTP_DURATION.labels(method, route).observe(duration)
             quiet = route in QUIET_ROUTES and status < 400
-            access_log.log(logging.DEBUG if quiet else logging.INFO, "%s %s %d %.1f ms", method, req.path, status,
+            path = logged_path(req, route)
+            access_log.log(logging.DEBUG if quiet else logging.INFO, "%s %s %d %.1f ms", method, path, status,
                            duration * 1000,
-                           extra={"fields": {"method": method, "route": route, "path": req.path, "status": status,
+                           extra={"fields": {"method": method, "route": route, "path": path, "status": status,
                                              "duration_ms": round(duration * 1000, 1)}})
         finally:
             if token is not None:

@@ -21,14 +21,15 @@ REMOTE_STATUS = {"InvalidInput": 422, "NotFound": 404, "Forbidden": 403, "Confli
 
 
 class Problem(Exception):
-    def __init__(self, status, detail, errors=None, kind=None):
+    def __init__(self, status, detail, errors=None, kind=None, headers=None):
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.errors = errors or {}
+        self.headers = headers or {}
         self.kind = kind or {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found",
                              409: "conflict", 415: "unsupported-media-type", 422: "validation",
-                             503: "unavailable"}.get(status, "error")
+                             429: "too-many-requests", 503: "unavailable"}.get(status, "error")
 
     def body(self, instance):
         body = {"type": PROBLEM_TYPE + self.kind, "title": TITLES.get(self.status, "Fout"),
@@ -57,6 +58,8 @@ def _respond(resp, req, problem):
 def install(app):
     def on_problem(req, resp, exc, params):
         _respond(resp, req, exc)
+        for name, value in exc.headers.items():
+            resp.set_header(name, value)
 
     def on_rpc(req, resp, exc, params):
         _respond(resp, req, from_remote(exc))

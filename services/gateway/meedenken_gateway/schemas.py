@@ -135,6 +135,8 @@ class Account(Schema):
     display_name = fields.String()
     roles = fields.Dict(keys=fields.String(), values=fields.String())
     created_at = fields.DateTime()
+    residencies = fields.List(fields.Nested(lambda: Residency()), metadata={
+        "description": "organisations where I am a verified resident"})
 
 
 class Token(Schema):
@@ -274,6 +276,7 @@ class TopicPage(Topic):
     following = fields.Boolean()
     statements = fields.List(fields.Nested(TopicStatement))
     solutions = fields.List(fields.Nested(TopicSolution), metadata={"description": "the first 100, oldest first"})
+    polls = fields.List(fields.Nested(lambda: Poll()))
     missing = fields.List(fields.String())
 
 
@@ -395,3 +398,126 @@ class Problem(Schema):
     detail = fields.String()
     instance = fields.String()
     errors = fields.Dict()
+
+
+# polls and residency (issue #5) -----------------------------------------------------------------
+
+RFC3339 = validate.Regexp(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,6})?([Zz]|[+-]\d\d:\d\d)\Z",
+                          error="An RFC 3339 time with its offset, e.g. 2026-12-01T09:00:00+01:00.")
+POLL_KINDS = ["single", "multiple", "ranked", "budget"]
+OPTION_IDS = fields.List(fields.String(validate=validate.Length(min=1, max=16)), validate=validate.Length(max=20))
+
+
+class PollOptionIn(Schema):
+    label = text(200, required=True)
+    cost = fields.Integer(allow_none=True, validate=validate.Range(min=1),
+                          metadata={"description": "budget polls only: what the option costs"})
+
+
+class PollPatchIn(Schema):
+    question = text(300, min_length=3)
+    options = fields.List(fields.Nested(PollOptionIn), validate=validate.Length(min=2, max=20))
+    max_choices = fields.Integer(allow_none=True, validate=validate.Range(min=1),
+                                 metadata={"description": "multiple-choice polls: how many options a ballot may name"})
+    budget = fields.Integer(allow_none=True, validate=validate.Range(min=1))
+    opens_at = fields.String(validate=RFC3339)
+    closes_at = fields.String(validate=RFC3339)
+    quorum = fields.Integer(allow_none=True, validate=validate.Range(min=1),
+                            metadata={"description": "minimum turnout; the result says whether it was met"})
+    binding = fields.Boolean()
+    secret = fields.Boolean()
+    electorate = fields.String(validate=validate.OneOf(["accounts", "residents"]))
+
+
+class PollIn(PollPatchIn):
+    question = text(300, required=True, min_length=3)
+    kind = fields.String(required=True, validate=validate.OneOf(POLL_KINDS))
+    options = fields.List(fields.Nested(PollOptionIn), required=True, validate=validate.Length(min=2, max=20))
+    opens_at = fields.String(required=True, validate=RFC3339)
+    closes_at = fields.String(required=True, validate=RFC3339)
+    binding = fields.Boolean(required=True)
+    secret = fields.Boolean(required=True)
+    electorate = fields.String(required=True, validate=validate.OneOf(["accounts", "residents"]))
+
+
+class PollBallotIn(Schema):
+    choices = OPTION_IDS
+    ranking = OPTION_IDS
+    allocation = OPTION_IDS
+
+
+class ResidencyIn(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    code = text(40, required=True)
+
+
+class PollOption(Schema):
+    id = fields.String()
+    label = fields.String()
+    cost = fields.Integer(allow_none=True)
+
+
+class PollParticipation(Schema):
+    voted = fields.Boolean()
+    ballot = fields.Dict(allow_none=True, metadata={"description": "my ballot; null for a secret poll"})
+
+
+class Poll(Schema):
+    id = fields.String()
+    topic_id = fields.String()
+    org = fields.String()
+    topic_title = fields.String()
+    question = fields.String()
+    kind = fields.String(validate=validate.OneOf(POLL_KINDS))
+    options = fields.List(fields.Nested(PollOption))
+    max_choices = fields.Integer(allow_none=True)
+    budget = fields.Integer(allow_none=True)
+    opens_at = fields.DateTime()
+    closes_at = fields.DateTime()
+    quorum = fields.Integer(allow_none=True)
+    binding = fields.Boolean()
+    secret = fields.Boolean()
+    electorate = fields.String()
+    status = fields.String(validate=validate.OneOf(["scheduled", "open", "closed", "cancelled"]))
+    turnout = fields.Integer()
+    participation = fields.Nested(PollParticipation)
+
+
+class PollList(Schema):
+    items = fields.List(fields.Nested(Poll))
+
+
+class BallotResult(Schema):
+    poll_id = fields.String()
+    ballot = fields.Dict(metadata={"description": "open poll: the ballot as counted"})
+    receipt = fields.String(metadata={"description": "secret poll: the receipt code (keep it to check your ballot)"})
+
+
+class Receipt(Schema):
+    poll_id = fields.String()
+    receipt = fields.String()
+    in_box = fields.Boolean()
+    ballot = fields.Dict(allow_none=True, metadata={"description": "what the ballot says; only after the close"})
+
+
+class RunoffRound(Schema):
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    exhausted = fields.Integer()
+    eliminated = fields.String(allow_none=True)
+
+
+class PollResult(Schema):
+    poll_id = fields.String()
+    final = fields.Boolean(metadata={"description": "false: an open poll's count so far"})
+    turnout = fields.Integer()
+    quorum = fields.Integer(allow_none=True)
+    quorum_met = fields.Boolean()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    rounds = fields.List(fields.Nested(RunoffRound))
+    winner = fields.String(allow_none=True)
+    funded = fields.List(fields.String())
+
+
+class Residency(Schema):
+    org = fields.String()
+    verified_at = fields.DateTime()

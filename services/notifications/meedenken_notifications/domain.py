@@ -5,6 +5,8 @@ OFFICIAL_ANSWER = "reaction.official_answer"
 THRESHOLD_REACHED = "agenda_proposal.threshold_reached"
 PROPOSAL_ANSWERED = "agenda_proposal.answered"
 TOPIC_DECIDED = "topic.decided"
+POLL_OPENED = "poll.opened"
+POLL_CLOSED = "poll.closed"
 
 PHASE_LABELS = {
     "nl": {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
@@ -20,6 +22,8 @@ TITLES = {
         THRESHOLD_REACHED: "Uw agendapunt ‘{title}’ heeft genoeg steun ({supports})",
         PROPOSAL_ANSWERED: "Uw agendapunt ‘{title}’ is beantwoord",
         TOPIC_DECIDED: "Wat is er met uw inbreng gedaan: ‘{topic_title}’",
+        POLL_OPENED: "Stemming geopend bij ‘{topic_title}’: {question}",
+        POLL_CLOSED: "Uitslag van de stemming bij ‘{topic_title}’: {question}",
     },
     "en": {
         STATEMENT_PUBLISHED: "New statement on ‘{topic_title}’: {text}",
@@ -28,6 +32,8 @@ TITLES = {
         THRESHOLD_REACHED: "Your agenda item ‘{title}’ has enough support ({supports})",
         PROPOSAL_ANSWERED: "Your agenda item ‘{title}’ has been answered",
         TOPIC_DECIDED: "What was done with your input: ‘{topic_title}’",
+        POLL_OPENED: "Poll opened on ‘{topic_title}’: {question}",
+        POLL_CLOSED: "Result of the poll on ‘{topic_title}’: {question}",
     },
 }
 LANGUAGES = tuple(TITLES)

@@ -92,3 +92,9 @@ class TopicDecidedData(_EventData):
     topic_id = fields.String(required=True)
     title = fields.String(required=True)
     actor_id = fields.String(required=True)
+class PollData(_EventData):
+    """poll.opened.v1 and poll.closed.v1 (the clock opens and closes polls: no actor)."""
+    poll_id = fields.String(required=True)
+    topic_id = fields.String(required=True)
+    topic_title = fields.String(required=True)
+    question = fields.String(required=True)

@@ -5,8 +5,8 @@ from meedenken_kit.store import Store
 from nameko.rpc import ServiceRpc
 
 from . import usecases
-from .events import (PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED, THRESHOLD_REACHED,
-                     TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
+from .events import (POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED,
+                     THRESHOLD_REACHED, TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
 
 
@@ -61,3 +61,11 @@ class NotificationsService:
     @event_handler(*TOPIC_DECIDED)
     def on_topic_decided(self, event):
         usecases.on_topic_decided(self.store, event, [self.topics, self.votes])
+
+    @event_handler(*POLL_OPENED)
+    def on_poll_opened(self, event):
+        usecases.on_poll_opened(self.store, event)
+
+    @event_handler(*POLL_CLOSED)
+    def on_poll_closed(self, event):
+        usecases.on_poll_closed(self.store, event)

@@ -3,7 +3,7 @@ from meedenken_kit.errors import NotFound, load_or_raise
 
 from . import domain, repository as repo
 from .events import NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED
-from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, NotificationOut, PhaseChangedData,
+from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, NotificationOut, PhaseChangedData, PollData,
                       ProposalAnsweredData, ReactionPostedData, StatementPublishedData,
                       ThresholdReachedData, TopicDecidedData)
 
@@ -122,3 +122,15 @@ def on_topic_decided(uow, event, services):
             lambda session: domain.recipients(participants + repo.followers(uow.db, d["topic_id"], session),
                                               d["actor_id"]),
             d["topic_id"], d["topic_id"], {"topic_title": d["title"]})
+def on_poll_opened(uow, event):
+    _notify_poll(uow, event, domain.POLL_OPENED)
+
+
+def on_poll_closed(uow, event):
+    _notify_poll(uow, event, domain.POLL_CLOSED)
+
+
+def _notify_poll(uow, event, kind):
+    d = load_or_raise(PollData(), event["data"])
+    _notify(uow, event, kind, _followers_but(uow, d["topic_id"], None), d["topic_id"], d["poll_id"],
+            {"topic_title": d["topic_title"], "question": d["question"]})

@@ -87,7 +87,8 @@ def test_every_kind_has_a_title_in_every_language():
     assert domain.LANGUAGES == ("nl", "en")
     for lang in domain.LANGUAGES:
         assert set(domain.TITLES[lang]) == {STATEMENT_PUBLISHED, PHASE_CHANGED, OFFICIAL_ANSWER, THRESHOLD_REACHED,
-                                            domain.PROPOSAL_ANSWERED, domain.TOPIC_DECIDED}
+                                            domain.PROPOSAL_ANSWERED, domain.TOPIC_DECIDED,
+                                            domain.POLL_OPENED, domain.POLL_CLOSED}
 
 
 def test_a_decision_tells_what_was_done_with_the_input_in_both_languages():

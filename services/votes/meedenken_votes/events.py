@@ -4,3 +4,10 @@ SUPPORT_RECORDED = "support.recorded.v1"
 THRESHOLD_REACHED = "agenda_proposal.threshold_reached.v1"
 
 PUBLISHED = [STATEMENT_RESPONSE_RECORDED, SUPPORT_RECORDED, THRESHOLD_REACHED]
+POLL_SCHEDULED = "poll.scheduled.v1"
+POLL_OPENED = "poll.opened.v1"
+BALLOT_CAST = "ballot.cast.v1"
+POLL_CLOSED = "poll.closed.v1"
+POLL_CANCELLED = "poll.cancelled.v1"
+
+PUBLISHED += [POLL_SCHEDULED, POLL_OPENED, BALLOT_CAST, POLL_CLOSED, POLL_CANCELLED]

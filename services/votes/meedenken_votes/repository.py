@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from pymongo import ASCENDING, InsertOne, UpdateOne
+from pymongo.errors import CollectionInvalid, OperationFailure
 
 BATCH = 500
 
@@ -119,3 +120,111 @@ def participants_of_topic(db, topic_id):
     """Account ids that answered any statement of the topic."""
     return sorted({doc["account_id"] for doc in db.responses.find({"topic_id": topic_id}, {"account_id": 1})
                    .batch_size(BATCH)})
+
+
+# polls ------------------------------------------------------------------------------------------
+# A secret poll keeps who voted (poll_voters, the roll) apart from what was voted (poll_box): a box
+# document has a random id (the hash of its receipt), the poll id and the options, nothing else.
+
+def ensure_poll_indexes(db):
+    db.polls.create_index([("topic_id", ASCENDING), ("opens_at", ASCENDING)])
+    db.polls.create_index([("state", ASCENDING), ("opens_at", ASCENDING)])
+    db.polls.create_index([("state", ASCENDING), ("closes_at", ASCENDING)])
+    db.poll_ballots.create_index("poll_id")
+    db.poll_voters.create_index("poll_id")
+    if "poll_box" not in db.list_collection_names():
+        # clustered by the random id where the server supports it, so the box's natural order is
+        # not the order of arrival (docs/secret-ballot.md)
+        try:
+            db.create_collection("poll_box", clusteredIndex={"key": {"_id": 1}, "unique": True})
+        except (CollectionInvalid, OperationFailure):  # another instance made it meanwhile
+            if "poll_box" not in db.list_collection_names():
+                raise
+    db.poll_box.create_index("poll_id")
+
+
+def insert_poll(db, session, poll):
+    db.polls.insert_one(poll, session=session)
+    return poll
+
+
+def get_poll(db, poll_id, session=None):
+    return db.polls.find_one({"_id": poll_id}, session=session)
+
+
+def polls_of_topic(db, topic_id):
+    return list(db.polls.find({"topic_id": topic_id, "state": {"$ne": "cancelled"}}).sort("opens_at", ASCENDING))
+
+
+def update_scheduled_poll(db, session, poll_id, changes):
+    """Change a poll's rules while it is still scheduled; False when it no longer is."""
+    result = db.polls.update_one({"_id": poll_id, "state": "scheduled"}, {"$set": changes}, session=session)
+    return result.modified_count == 1
+
+
+def claim_state(db, session, poll_id, states, new_state, changes=None):
+    """Move the poll from one of ``states`` to ``new_state``: True for the one caller that did it."""
+    result = db.polls.update_one({"_id": poll_id, "state": {"$in": list(states)}},
+                                 {"$set": {"state": new_state, **(changes or {})}}, session=session)
+    return result.modified_count == 1
+
+
+def polls_due(db, field, states, moment):
+    return list(db.polls.find({"state": {"$in": list(states)}, field: {"$lte": moment}}).limit(BATCH))
+
+
+def count_ballot(db, session, poll_id, new_voter):
+    """Every ballot written touches its poll (so counting at close and casting serialise); False
+    when the poll was closed meanwhile."""
+    result = db.polls.update_one({"_id": poll_id, "state": {"$in": ["scheduled", "open"]}},
+                                 {"$inc": {"turnout": 1 if new_voter else 0, "ballot_writes": 1}}, session=session)
+    return result.modified_count == 1
+
+
+def ballot_key(poll_id, account_id):
+    return f"{poll_id}:{account_id}"
+
+
+def get_open_ballot(db, poll_id, account_id, session=None):
+    return db.poll_ballots.find_one({"_id": ballot_key(poll_id, account_id)}, session=session)
+
+
+def save_open_ballot(db, session, poll_id, account_id, options, exists):
+    at = now()
+    if exists:
+        db.poll_ballots.update_one({"_id": ballot_key(poll_id, account_id)},
+                                   {"$set": {"options": options, "updated_at": at}}, session=session)
+    else:
+        db.poll_ballots.insert_one({"_id": ballot_key(poll_id, account_id), "poll_id": poll_id,
+                                    "account_id": account_id, "options": options, "cast_at": at, "updated_at": at},
+                                   session=session)
+
+
+def has_voted(db, poll_id, account_id, session=None):
+    return db.poll_voters.find_one({"_id": ballot_key(poll_id, account_id)}, {"_id": 1}, session=session) is not None
+
+
+def put_in_box(db, session, poll_id, account_id, box_id, options):
+    """The roll says who voted, the box what: two collections, one transaction."""
+    db.poll_voters.insert_one({"_id": ballot_key(poll_id, account_id), "poll_id": poll_id, "account_id": account_id},
+                              session=session)
+    db.poll_box.insert_one({"_id": box_id, "poll_id": poll_id, "options": options}, session=session)
+
+
+def box_ballot(db, box_id):
+    return db.poll_box.find_one({"_id": box_id})
+
+
+def ballots_of_poll(db, poll, session=None):
+    """Every ballot's options (a list of option ids per ballot)."""
+    collection = db.poll_box if poll["secret"] else db.poll_ballots
+    return [doc["options"] for doc in collection.find({"poll_id": poll["_id"]}, {"options": 1}, session=session)
+            .batch_size(BATCH)]
+
+
+def voted_among(db, poll_ids, account_id):
+    """poll id -> the account's ballot document (a roll entry for a secret poll)."""
+    keys = [ballot_key(poll_id, account_id) for poll_id in poll_ids]
+    found = {doc["poll_id"]: doc for doc in db.poll_ballots.find({"_id": {"$in": keys}})}
+    found.update({doc["poll_id"]: doc for doc in db.poll_voters.find({"_id": {"$in": keys}})})
+    return found

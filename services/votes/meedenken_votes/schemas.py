@@ -4,6 +4,7 @@ import re
 from marshmallow import Schema, fields, validate
 
 from .domain import CHOICES
+from .polls import ELECTORATES, KINDS
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
@@ -44,3 +45,63 @@ class SupportIn(Schema):
 class SupportsQuery(Schema):
     proposal_ids = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(max=100))
     account_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
+class ActorIn(Schema):
+    """Who acts, as the gateway vouches for it; ``residencies``: the organisations where the account
+    is a verified resident (the gateway's data, passed along: votes never reads it itself)."""
+    id = ACCOUNT
+    name = fields.String(load_default="")
+    roles = fields.Dict(keys=fields.String(validate=SLUG), values=fields.String(), load_default=dict)
+    residencies = fields.List(fields.String(validate=SLUG), load_default=list)
+
+
+class TopicRef(Schema):
+    """The topic a poll belongs to, as the gateway read it from the topics service."""
+    id = fields.String(required=True, validate=ID)
+    org = fields.String(required=True, validate=SLUG)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class OptionIn(Schema):
+    label = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    cost = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+
+
+class PollRulesIn(Schema):
+    """A poll's rules as an official sets them (creation: all required ones; PATCH: partial)."""
+    question = fields.String(required=True, validate=validate.Length(min=3, max=300))
+    kind = fields.String(required=True, validate=validate.OneOf(KINDS))
+    options = fields.List(fields.Nested(OptionIn), required=True, validate=validate.Length(min=2, max=20))
+    max_choices = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    budget = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    opens_at = fields.AwareDateTime(required=True, format="iso")
+    closes_at = fields.AwareDateTime(required=True, format="iso")
+    quorum = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    binding = fields.Boolean(required=True)
+    secret = fields.Boolean(required=True)
+    electorate = fields.String(required=True, validate=validate.OneOf(ELECTORATES))
+
+
+class PollQuery(Schema):
+    poll_id = fields.String(required=True, validate=ID)
+    account_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
+class TopicPollsQuery(Schema):
+    topic_id = fields.String(required=True, validate=ID)
+    account_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
+class BallotChoiceIn(Schema):
+    choices = fields.List(fields.String(validate=validate.Length(min=1, max=16)), load_default=None,
+                          validate=validate.Length(max=20))
+    ranking = fields.List(fields.String(validate=validate.Length(min=1, max=16)), load_default=None,
+                          validate=validate.Length(max=20))
+    allocation = fields.List(fields.String(validate=validate.Length(min=1, max=16)), load_default=None,
+                             validate=validate.Length(max=20))
+
+
+class ReceiptQuery(Schema):
+    poll_id = fields.String(required=True, validate=ID)
+    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z2-7]{26}\Z"))

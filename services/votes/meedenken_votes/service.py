@@ -5,6 +5,7 @@ from meedenken_kit.store import Store
 
 from . import usecases
 from .ballot_box import BallotBox
+from .poll_clock import PollClock
 from .repository import ensure_indexes
 
 
@@ -35,3 +36,37 @@ class VotesService:
     @rpc
     def participants_of_topic(self, topic_id):
         return usecases.participants_of_topic(self.store, topic_id)
+    # polls (docs/secret-ballot.md); the poll clock opens and closes them on time
+    poll_clock = PollClock()
+
+    @rpc
+    def create_poll(self, actor, topic, rules):
+        return usecases.create_poll(self.store, actor, topic, rules)
+
+    @rpc
+    def update_poll(self, actor, poll_id, changes):
+        return usecases.update_poll(self.store, actor, poll_id, changes)
+
+    @rpc
+    def cancel_poll(self, actor, poll_id):
+        return usecases.cancel_poll(self.store, actor, poll_id)
+
+    @rpc
+    def get_poll(self, query):
+        return usecases.get_poll(self.store, query)
+
+    @rpc
+    def topic_polls(self, query):
+        return usecases.topic_polls(self.store, query)
+
+    @rpc
+    def cast_poll_ballot(self, actor, poll_id, ballot):
+        return usecases.cast_ballot(self.store, actor, poll_id, ballot)
+
+    @rpc
+    def check_receipt(self, query):
+        return usecases.check_receipt(self.store, query)
+
+    @rpc
+    def poll_results(self, query):
+        return usecases.poll_results(self.store, query)

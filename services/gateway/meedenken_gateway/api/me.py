@@ -1,11 +1,19 @@
 """The logged-in citizen's own things."""
-from .. import accounts
+from .. import accounts, residency
 from ..routing import Route, require_id
-from ..schemas import Account, Contributions, NotificationList, NotificationQuery
+from ..schemas import Account, Contributions, NotificationList, NotificationQuery, Residency, ResidencyIn
 
 
 def me(call):
-    return accounts.public(call.account)
+    """Read fresh: a residency just verified shows at once, whatever worker cached the account."""
+    return accounts.public(accounts.get(call.gateway.db, call.account_id) or call.account)
+
+
+def verify_residency(call):
+    verified = residency.redeem(call.gateway.mongo, call.gateway.db, call.gateway.settings, call.account_id,
+                                call.body["org"], call.body["code"])
+    call.gateway.relay.wake()
+    return verified
 
 
 def contributions(call):
@@ -31,4 +39,8 @@ ROUTES = [
           query=NotificationQuery, answer=NotificationList, errors=(401, 422), tags=M),
     Route("POST", "/api/v1/me/notifications/{notification_id}/read", mark_read, "Mark a notification read",
           auth="citizen", status=204, errors=(401, 404), tags=M),
+    Route("POST", "/api/v1/me/residency", verify_residency,
+          "Verify that I live in an organisation's area with the code it mailed to my address (each code once; "
+          "a few attempts per quarter of an hour)", auth="citizen", body=ResidencyIn, answer=Residency,
+          errors=(401, 422, 429), tags=M),
 ]

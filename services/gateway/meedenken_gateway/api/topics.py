@@ -33,7 +33,8 @@ def topic_page(call, topic_id):
     parts = {}
     for part, service, method, query in (
             ("votes", "votes", "topic_votes", {"topic_id": topic_id, "account_id": call.account_id}),
-            ("follows", "notifications", "follow_info", {"topic_id": topic_id, "account_id": call.account_id})):
+            ("follows", "notifications", "follow_info", {"topic_id": topic_id, "account_id": call.account_id}),
+            ("polls", "votes", "topic_polls", {"topic_id": topic_id, "account_id": call.account_id})):
         try:
             parts[part] = (service, rpc.call_async(service, method, query))
         except RpcError:
@@ -56,6 +57,9 @@ def topic_page(call, topic_id):
         statement["my_response"] = votes["mine"].get(statement["id"]) if votes else None
     page["follower_count"] = follows["follower_count"] if follows else None
     page["following"] = bool(follows and follows["following"])
+    page["polls"] = answers["polls"] or []
+    if answers["polls"] is None:
+        missing.append("polls")
     page["missing"] = missing
     return page
 

@@ -208,7 +208,7 @@ def logout(web):
 
 
 def profile(web):
-    web.render("profile.html")
+    web.render("profile.html", organisations=web.gateway.rpc.call("topics", "list_orgs"))
 
 
 def contributions(web):

@@ -166,6 +166,8 @@ class PageResource:
     @staticmethod
     def _error(web, problem):
         web.render("error.html", status=problem.status, problem=problem)
+        for name, value in problem.headers.items():  # e.g. Retry-After with a 429
+            web.resp.set_header(name, value)
 
 
 class NotFoundPage:
