@@ -56,14 +56,16 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local total_ok, total_supports, total_failed = 0, 0, 0
+  local total_ok, total_supports, total_failed, last_pair = 0, 0, 0, 0
   for _, thread in ipairs(threads) do
+    last_pair = math.max(last_pair, thread:get("next_pair"))
     total_ok = total_ok + thread:get("ok")
     total_supports = total_supports + thread:get("supports_ok")
     total_failed = total_failed + thread:get("failed")
   end
-  io.write(string.format('WRK {"ok": %d, "supports_ok": %d, "failed": %d, "socket_errors": %d, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "duration_s": %.3f}\n',
+  io.write(string.format('WRK {"ok": %d, "supports_ok": %d, "failed": %d, "socket_errors": %d, "p50_ms": %.1f, "p95_ms": %.1f, "p99_ms": %.1f, "duration_s": %.3f, "next_pair": %d}\n',
     total_ok, total_supports, total_failed,
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6))
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, summary.duration / 1e6,
+    last_pair))
 end

@@ -162,8 +162,7 @@ class Bench:
         cpu_after = {**cpu.snapshot(parts), "load_generator": cpu.children_seconds()}
         applied = counted(self.arena.votes_db, self.statements) - before_counted + result["supports_ok"]
         self.told_by_wrk = result["ok"]
-        # the next wrk run starts past every pair this one reached (responses it never read included)
-        self.wrk_pairs = result["ok"] + result["supports_ok"] + result["failed"] + result["socket_errors"] + 4 * CONNECTIONS
+        self.wrk_pairs = result["next_pair"]  # the next wrk run starts past every pair this one reached
         self.figures.update(
             votes_per_s=round(votes / result["duration_s"], 1), applied_per_s=round(applied / applied_seconds, 1),
             p50_ms=result["p50_ms"], p95_ms=result["p95_ms"], p99_ms=result["p99_ms"],
@@ -296,6 +295,7 @@ def gateway_worker(master_pid):
 
 
 def main():
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the stack on the way out
     storage = tempfile.mkdtemp(prefix="meedenken-bench-")
     os.chmod(storage, 0o755)  # the broker runs as the rabbitmq user and keeps its data in here
     processes = Processes(ROOT / ".run" / "bench-logs")
