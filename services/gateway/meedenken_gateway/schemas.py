@@ -395,3 +395,34 @@ class Problem(Schema):
     detail = fields.String()
     instance = fields.String()
     errors = fields.Dict()
+
+
+class Representative(Schema):
+    statement_id = fields.String()
+    text = fields.String(allow_none=True, metadata={"description": "the statement (null when it is no longer shown)"})
+    agree_share = fields.Float(metadata={"description": "share (0..1) agreeing among the participants outside the group"})
+    group_agree_share = fields.Float(metadata={"description": "share agreeing inside the group"})
+
+
+class OpinionGroup(Schema):
+    id = fields.Integer(metadata={"description": "1 for the largest group"})
+    size = fields.Integer()
+    representative = fields.List(fields.Nested(Representative), metadata={
+        "description": "the statements that set the group apart, most distinctive first"})
+
+
+class ConsensusStatement(Schema):
+    statement_id = fields.String()
+    text = fields.String(allow_none=True)
+    agree_share = fields.Float(metadata={"description": "share agreeing among all participants"})
+
+
+class OpinionGroups(Schema):
+    computed_at = fields.DateTime(allow_none=True)
+    participants = fields.Integer(metadata={"description": "citizens who answered at least 3 statements"})
+    groups = fields.List(fields.Nested(OpinionGroup))
+    consensus = fields.List(fields.Nested(ConsensusStatement))
+    reason = fields.String(allow_none=True, metadata={
+        "description": "why there are no groups: not_computed, too_few_participants, too_few_statements, "
+                       "groups_too_small; null when there are"})
+

@@ -44,3 +44,29 @@ class SupportIn(Schema):
 class SupportsQuery(Schema):
     proposal_ids = fields.List(fields.String(validate=ID), required=True, validate=validate.Length(max=100))
     account_id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64))
+
+
+class RepresentativeOut(Schema):
+    statement_id = fields.String()
+    agree_share = fields.Float()
+    group_agree_share = fields.Float()
+
+
+class OpinionGroupOut(Schema):
+    id = fields.Integer()
+    size = fields.Integer()
+    representative = fields.List(fields.Nested(RepresentativeOut))
+
+
+class ConsensusOut(Schema):
+    statement_id = fields.String()
+    agree_share = fields.Float()
+
+
+class OpinionGroupsOut(Schema):
+    """A topic's opinion groups: counts and shares only, never who is in a group."""
+    computed_at = fields.DateTime(allow_none=True)
+    participants = fields.Integer()
+    groups = fields.List(fields.Nested(OpinionGroupOut))
+    consensus = fields.List(fields.Nested(ConsensusOut))
+    reason = fields.String(allow_none=True)

@@ -1,10 +1,13 @@
 """What the votes service does, one function per act (entry points in service.py call these)."""
+from datetime import timedelta
+
+from eventlet import tpool
 from meedenken_kit.errors import load_or_raise
 
-from . import domain, repository as repo
+from . import domain, opinions, repository as repo
 from .ballots import apply_ballots, cast_now
-from .events import SUPPORT_RECORDED, THRESHOLD_REACHED
-from .schemas import ResponseIn, SupportIn, SupportsQuery, TopicVotesQuery
+from .events import OPINION_GROUPS_COMPUTED, SUPPORT_RECORDED, THRESHOLD_REACHED
+from .schemas import OpinionGroupsOut, ResponseIn, SupportIn, SupportsQuery, TopicVotesQuery
 
 
 def record_response(uow, cache, payload):
@@ -61,3 +64,35 @@ def participants_of_topic(uow, topic_id):
     """Who answered the topic's statements (the notifications service asks when a topic is decided)."""
     q = load_or_raise(TopicVotesQuery(), {"topic_id": topic_id})
     return repo.participants_of_topic(uow.db, q["topic_id"])
+
+
+# opinion groups -------------------------------------------------------------------------------------
+
+def on_responses_recorded(uow, event):
+    """A topic's answers changed: its opinion groups are due for a recompute. Marking twice is
+    harmless, so a redelivered event needs no deduplication."""
+    repo.mark_opinions_stale(uow.db, event["data"]["topic_id"])
+
+
+def recompute_opinion_groups(uow, settings, interval_seconds, limit=5):
+    """Recompute the stale topics whose interval passed; each result is stored with its event.
+    The computation runs in an OS thread (numpy releases the GIL) so the service keeps answering."""
+    for topic_id, changes in repo.due_opinion_topics(uow.db, limit):
+        statement_ids, matrix = opinions.answer_matrix(repo.answers_of_topic(uow.db, topic_id))
+        result = tpool.execute(opinions.opinion_groups, statement_ids, matrix, settings)
+        result["computed_at"] = repo.now()
+
+        def txn(session):
+            repo.save_opinion_groups(uow.db, session, topic_id, result, changes,
+                                     result["computed_at"] + timedelta(seconds=interval_seconds))
+            uow.emit(session, OPINION_GROUPS_COMPUTED, topic_id, {
+                "topic_id": topic_id, "participants": result["participants"],
+                "group_sizes": [g["size"] for g in result["groups"]],
+                "consensus": [c["statement_id"] for c in result["consensus"]], "reason": result["reason"]})
+        uow.transaction(txn)
+
+
+def opinion_groups(uow, topic_id):
+    q = load_or_raise(TopicVotesQuery(), {"topic_id": topic_id})
+    found = repo.get_opinion_groups(uow.db, q["topic_id"])
+    return OpinionGroupsOut().dump(found or {"computed_at": None, **opinions.empty("not_computed")})

@@ -1,4 +1,5 @@
 """JSON resources of /api/v1 by area; ``ROUTES`` is the whole table."""
-from . import accounts, agenda, me, solutions, system, topics
+from . import accounts, agenda, me, opinions, solutions, system, topics
 
-ROUTES = [*system.ROUTES, *accounts.ROUTES, *topics.ROUTES, *solutions.ROUTES, *agenda.ROUTES, *me.ROUTES]
+ROUTES = [*system.ROUTES, *accounts.ROUTES, *topics.ROUTES, *solutions.ROUTES, *agenda.ROUTES, *me.ROUTES,
+          *opinions.ROUTES]
