@@ -1,9 +1,11 @@
 """Opinion groups end to end: a few dozen citizens answer over the API in two camps that share one
 consensus statement; the votes service recomputes in the background and the API shows both camps
 and the consensus, never who is in which group."""
+import html
 import uuid
 
 import pytest
+import requests
 
 from conftest import eventually
 from journey import PASSWORD, register_and_login
@@ -69,6 +71,16 @@ def test_both_camps_and_the_consensus_statement_are_found(api, camps):
     assert len(sides) == 2
     assert [(c["statement_id"], c["text"], c["agree_share"]) for c in result["consensus"]] == [
         (ids["clean"], texts["clean"], 0.8)]
+
+
+def test_the_topic_page_summarises_the_groups_in_a_table(platform, api, camps):
+    computed(api, camps["topic_id"])
+    page = requests.get(f"{platform.url}/onderwerpen/{camps['topic_id']}", timeout=30)
+    text = html.unescape(page.text)
+    assert page.status_code == 200 and "Groepen met een vergelijkbare mening" in text
+    assert f"Groep 1: {CAMP_SIZE} deelnemers" in text and f"Groep 2: {CAMP_SIZE} deelnemers" in text
+    assert "<caption" in text and "Eens in de groep" in text
+    assert f"‘{camps['texts']['clean']}’: 80% van alle deelnemers is het eens." in text
 
 
 def test_no_member_list_is_exposed(api, camps):

@@ -1,5 +1,5 @@
 """JSON resources of /api/v1 by area; ``ROUTES`` is the whole table."""
-from . import accounts, agenda, me, opinions, solutions, system, topics
+from . import accounts, agenda, election_matches, me, opinions, solutions, system, topics
 
 ROUTES = [*system.ROUTES, *accounts.ROUTES, *topics.ROUTES, *solutions.ROUTES, *agenda.ROUTES, *me.ROUTES,
-          *opinions.ROUTES]
+          *opinions.ROUTES, *election_matches.ROUTES]
