@@ -19,7 +19,8 @@ def camps(api, cli):
     org = f"meningen-{run}"
     assert cli("create-org", org, "Gemeente Meningen").returncode == 0
     email = f"ambtenaar-{run}@example.nl"
-    assert cli("create-user", "--org", org, "--email", email, "--password", PASSWORD, "--role", "official").returncode == 0
+    made = cli("create-user", "--org", org, "--email", email, "--password", PASSWORD, "--role", "official")
+    assert made.returncode == 0
     official = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).json()["token"]
     topic_id = api.post("/api/v1/topics", {"org": org, "title": "Het centrum", "summary": "Wat wilt u?"},
                         token=official).json()["id"]

@@ -125,7 +125,8 @@ class CallLog(DependencyProvider):
             fields["event_id"] = event.get("id")
             fields["event_type"] = event.get("type")
         quiet = fields["kind"] == "timer" and fields["outcome"] == "ok"
-        call_log.log(logging.DEBUG if quiet else logging.INFO, "%s %s: %s%s", fields["kind"], fields["entrypoint"], fields["outcome"],
+        call_log.log(logging.DEBUG if quiet else logging.INFO, "%s %s: %s%s", fields["kind"], fields["entrypoint"],
+                     fields["outcome"],
                       f" in {fields['duration_ms']} ms" if "duration_ms" in fields else "",
                       extra={"fields": fields})
 

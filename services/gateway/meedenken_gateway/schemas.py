@@ -400,7 +400,8 @@ class Problem(Schema):
 class Representative(Schema):
     statement_id = fields.String()
     text = fields.String(allow_none=True, metadata={"description": "the statement (null when it is no longer shown)"})
-    agree_share = fields.Float(metadata={"description": "share (0..1) agreeing among the participants outside the group"})
+    agree_share = fields.Float(metadata={
+        "description": "share (0..1) agreeing among the participants outside the group"})
     group_agree_share = fields.Float(metadata={"description": "share agreeing inside the group"})
 
 

@@ -46,7 +46,8 @@ class VotesService:
 
     @timer(interval=1)
     def recompute_opinion_groups(self):
-        usecases.recompute_opinion_groups(self.store, opinion_settings(), float(config.get("OPINION_INTERVAL_SECONDS", 10)))
+        usecases.recompute_opinion_groups(self.store, opinion_settings(),
+                                          float(config.get("OPINION_INTERVAL_SECONDS", 10)))
 
     @rpc
     def opinion_groups(self, topic_id):

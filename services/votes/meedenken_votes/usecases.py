@@ -1,4 +1,5 @@
 """What the votes service does, one function per act (entry points in service.py call these)."""
+import logging
 from datetime import timedelta
 
 from eventlet import tpool
@@ -8,6 +9,8 @@ from . import domain, opinions, repository as repo
 from .ballots import apply_ballots, cast_now
 from .events import OPINION_GROUPS_COMPUTED, SUPPORT_RECORDED, THRESHOLD_REACHED
 from .schemas import OpinionGroupsOut, ResponseIn, SupportIn, SupportsQuery, TopicVotesQuery
+
+log = logging.getLogger(__name__)
 
 
 def record_response(uow, cache, payload):
@@ -78,18 +81,25 @@ def recompute_opinion_groups(uow, settings, interval_seconds, limit=5):
     """Recompute the stale topics whose interval passed; each result is stored with its event.
     The computation runs in an OS thread (numpy releases the GIL) so the service keeps answering."""
     for topic_id, changes in repo.due_opinion_topics(uow.db, limit):
-        statement_ids, matrix = opinions.answer_matrix(repo.answers_of_topic(uow.db, topic_id))
-        result = tpool.execute(opinions.opinion_groups, statement_ids, matrix, settings)
-        result["computed_at"] = repo.now()
+        try:
+            _recompute(uow, topic_id, changes, settings, interval_seconds)
+        except Exception:  # one topic that fails must not hold up the others; it is tried again
+            log.exception("recomputing the opinion groups of topic %s failed", topic_id)
 
-        def txn(session):
-            repo.save_opinion_groups(uow.db, session, topic_id, result, changes,
-                                     result["computed_at"] + timedelta(seconds=interval_seconds))
-            uow.emit(session, OPINION_GROUPS_COMPUTED, topic_id, {
-                "topic_id": topic_id, "participants": result["participants"],
-                "group_sizes": [g["size"] for g in result["groups"]],
-                "consensus": [c["statement_id"] for c in result["consensus"]], "reason": result["reason"]})
-        uow.transaction(txn)
+
+def _recompute(uow, topic_id, changes, settings, interval_seconds):
+    statement_ids, matrix = opinions.answer_matrix(repo.answers_of_topic(uow.db, topic_id))
+    result = tpool.execute(opinions.opinion_groups, statement_ids, matrix, settings)
+    result["computed_at"] = repo.now()
+
+    def txn(session):
+        repo.save_opinion_groups(uow.db, session, topic_id, result, changes,
+                                 result["computed_at"] + timedelta(seconds=interval_seconds))
+        uow.emit(session, OPINION_GROUPS_COMPUTED, topic_id, {
+            "topic_id": topic_id, "participants": result["participants"],
+            "group_sizes": [g["size"] for g in result["groups"]],
+            "consensus": [c["statement_id"] for c in result["consensus"]], "reason": result["reason"]})
+    uow.transaction(txn)
 
 
 def opinion_groups(uow, topic_id):
