@@ -83,3 +83,14 @@ def test_a_citizens_answers_are_not_stored(api, journey, platform):
         if fingerprint(platform) == before:
             return
     raise AssertionError("a database changed with every result call")
+
+
+def test_the_routes_are_in_the_openapi_document(api):
+    paths = api.get("/api/v1/openapi.json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/election-matches"])
+    assert "get" in paths["/api/v1/election-matches/{match_id}"]
+    parties, publish, result = (paths[f"/api/v1/election-matches/{{match_id}}/{action}"]["post"]
+                                for action in ("parties", "publish", "result"))
+    assert "requestBody" in parties and "security" in parties and "security" in publish
+    assert "requestBody" in result and "security" not in result  # no login needed for a result
+    assert "get" in paths["/api/v1/topics/{topic_id}/opinion-groups"]

@@ -56,7 +56,11 @@ def test_election_match_pages(context, site, api):
     official.close()
 
     citizen = context.browser.new_context(base_url=site.url, locale="nl-NL").new_page()
-    citizen.goto(match_url)
+    citizen.goto(f"/organisaties/{site.org}/stemhulpen")
+    assert_accessible(citizen, "a11y-election-matches")
+    with citizen.expect_navigation():
+        citizen.get_by_role("link", name="Stemhulp gemeenteraad").click()
+    assert citizen.url == match_url
     assert_accessible(citizen, "a11y-election-match-questionnaire")
     with citizen.expect_navigation() as navigation:
         citizen.get_by_role("button", name="Bekijk de uitslag").click()  # everything skipped
