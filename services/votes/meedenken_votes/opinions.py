@@ -11,6 +11,7 @@ set it apart are those whose agree share inside differs most from the share outs
 statements are agreed with by a majority in every group shown. Results hold counts and shares,
 never who is in which group.
 """
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,13 +36,14 @@ class Settings:
 def answer_matrix(answers):
     """``answers``: iterable of (account id, statement id, choice). Returns (statement ids, matrix)
     with a row per participant (in no meaningful order) and NaN where unanswered."""
-    accounts, statements, rows, cols, values = {}, {}, [], [], []
+    accounts, statements = {}, {}
+    rows, cols, values = array("l"), array("l"), array("d")  # compact: a topic may have millions
     for account_id, statement_id, choice in answers:
         rows.append(accounts.setdefault(account_id, len(accounts)))
         cols.append(statements.setdefault(statement_id, len(statements)))
         values.append(VALUES[choice])
     matrix = np.full((len(accounts), len(statements)), np.nan)
-    matrix[rows, cols] = values
+    matrix[np.frombuffer(rows, dtype=np.int_), np.frombuffer(cols, dtype=np.int_)] = np.frombuffer(values)
     return list(statements), matrix
 
 
