@@ -6,7 +6,7 @@ PACKAGES := libs/meedenken-kit services/topics services/votes services/notificat
 WEB := services/gateway/meedenken_gateway/web
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench bench-baseline deploy-check clean
+.PHONY: install run test bench bench-baseline bench-opinions deploy-check clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ bench: install
 
 bench-baseline: install
 	$(BIN)/python bench/baseline.py
+
+bench-opinions: install
+	$(BIN)/python bench/opinion_groups.py
 
 deploy-check: install
 	$(BIN)/python scripts/deploy_check.py

@@ -252,6 +252,7 @@ def run_journey(api, cli):
     assert result["counts"] == {first: 1, poll.json()["options"][1]["id"]: 0} and result["winner"] == first
 
     co_decide(api, j)
+    election_match(api, j)
     return j
 
 
@@ -332,3 +333,32 @@ def co_decide(api, j):
     for name in ("alice", "bob", "carol"):  # solution proposer, reactor and supporter, answerer and follower
         j.answers[f"decided_{name}"] = eventually(lambda: decided_for(j.tokens[name]), timeout=30)
     j.answers["decided_official"] = decided_for(official)
+
+
+MATCH_PARTIES = {  # name -> positions on the three statements of the journey's election match
+    "Dorpsbelang": ("agree", "agree", "agree"),
+    "Groen Proefdorp": ("disagree", "neutral", "agree"),
+    "Actief Proefdorp": ("disagree", "disagree", "disagree"),
+}
+
+
+def election_match(api, j):
+    """An official creates an election match, enters three parties and publishes it."""
+    official = j.tokens["official"]
+    match = {"org": j.org, "title": "Stemhulp gemeenteraad 2026", "intro": "Wie past bij u?",
+             "statements": ["Er komt een tweede brug.", "Het zwembad blijft open.", "Meer geld voor groen."]}
+    assert api.post("/api/v1/election-matches", match, token=j.tokens["alice"]).status_code == 403
+    created = api.post("/api/v1/election-matches", match, token=official)
+    assert created.status_code == 201 and created.json()["status"] == "draft", created.text
+    match_id = j.ids["election_match"] = created.json()["id"]
+    statement_ids = j.ids["match_statements"] = [s["id"] for s in created.json()["statements"]]
+    assert api.get(f"/api/v1/election-matches/{match_id}").status_code == 404  # a draft is the officials'
+    for name, positions in MATCH_PARTIES.items():
+        party = {"name": name, "positions": [{"statement_id": sid, "position": position,
+                                              "explanation": f"{name} vindt dit {position}."}
+                                             for sid, position in zip(statement_ids, positions)]}
+        added = api.post(f"/api/v1/election-matches/{match_id}/parties", party, token=official)
+        assert added.status_code == 201, added.text
+    published = api.post(f"/api/v1/election-matches/{match_id}/publish", token=official)
+    assert published.status_code == 200 and published.json()["status"] == "published", published.text
+    assert [p["name"] for p in published.json()["parties"]] == sorted(MATCH_PARTIES)

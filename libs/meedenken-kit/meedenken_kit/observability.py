@@ -90,7 +90,8 @@ class CallLog(DependencyProvider):
     one when there is none), makes it the current id of the worker's green thread, so every log
     line and every event of the worker carries it, and passes it on in the worker's context data
     (further RPC calls). Logs one INFO line per call (``meedenken.calls``: entrypoint, kind,
-    outcome, duration_ms; event_id and event_type for an event handler). The service gets the id:
+    outcome, duration_ms; event_id and event_type for an event handler); a timer's successful
+    tick only at DEBUG (it fires every few seconds). The service gets the id:
     ``self.<attribute>``."""
 
     def setup(self):
@@ -123,7 +124,9 @@ class CallLog(DependencyProvider):
         if isinstance(event, dict):
             fields["event_id"] = event.get("id")
             fields["event_type"] = event.get("type")
-        call_log.info("%s %s: %s%s", fields["kind"], fields["entrypoint"], fields["outcome"],
+        quiet = fields["kind"] == "timer" and fields["outcome"] == "ok"
+        call_log.log(logging.DEBUG if quiet else logging.INFO, "%s %s: %s%s", fields["kind"], fields["entrypoint"],
+                     fields["outcome"],
                       f" in {fields['duration_ms']} ms" if "duration_ms" in fields else "",
                       extra={"fields": fields})
 

@@ -521,3 +521,135 @@ class PollResult(Schema):
 class Residency(Schema):
     org = fields.String()
     verified_at = fields.DateTime()
+class Representative(Schema):
+    statement_id = fields.String()
+    text = fields.String(allow_none=True, metadata={"description": "the statement (null when it is no longer shown)"})
+    agree_share = fields.Float(metadata={
+        "description": "share (0..1) agreeing among the participants outside the group"})
+    group_agree_share = fields.Float(metadata={"description": "share agreeing inside the group"})
+
+
+class OpinionGroup(Schema):
+    id = fields.Integer(metadata={"description": "1 for the largest group"})
+    size = fields.Integer()
+    representative = fields.List(fields.Nested(Representative), metadata={
+        "description": "the statements that set the group apart, most distinctive first"})
+
+
+class ConsensusStatement(Schema):
+    statement_id = fields.String()
+    text = fields.String(allow_none=True)
+    agree_share = fields.Float(metadata={"description": "share agreeing among all participants"})
+
+
+class OpinionGroups(Schema):
+    computed_at = fields.DateTime(allow_none=True)
+    participants = fields.Integer(metadata={"description": "citizens who answered at least 3 statements"})
+    groups = fields.List(fields.Nested(OpinionGroup))
+    consensus = fields.List(fields.Nested(ConsensusStatement))
+    reason = fields.String(allow_none=True, metadata={
+        "description": "why there are no groups: not_computed, too_few_participants, too_few_statements, "
+                       "groups_too_small; null when there are"})
+
+
+# election matches -----------------------------------------------------------------------------------
+
+POSITIONS = ["agree", "neutral", "disagree"]
+
+
+class ElectionMatchIn(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    title = text(160, required=True)
+    intro = text(2_000, min_length=0)
+    statements = fields.List(text(300), required=True, validate=validate.Length(min=2, max=60),
+                             metadata={"description": "the statements, in the order citizens answer them"})
+
+
+class PositionIn(Schema):
+    statement_id = fields.String(required=True, validate=ID)
+    position = fields.String(required=True, validate=validate.OneOf(POSITIONS))
+    explanation = text(1_000, required=True, metadata={"description": "why the party takes this position"})
+
+
+class PartyIn(Schema):
+    name = text(100, required=True)
+    positions = fields.List(fields.Nested(PositionIn), required=True, validate=validate.Length(min=1, max=60),
+                            metadata={"description": "one per statement of the match"})
+
+
+class MatchAnswerIn(Schema):
+    statement_id = fields.String(required=True, validate=ID)
+    answer = fields.String(required=True, validate=validate.OneOf([*POSITIONS, "skip"]))
+    important = fields.Boolean(metadata={"description": "counts double (default false)"})
+
+
+class MatchAnswersIn(Schema):
+    answers = fields.List(fields.Nested(MatchAnswerIn), required=True, validate=validate.Length(min=1, max=60))
+
+
+class MatchListQuery(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    drafts = fields.Boolean(metadata={"description": "officials of the organisation: include drafts"})
+
+
+class MatchStatement(Schema):
+    id = fields.String()
+    text = fields.String()
+
+
+class Position(Schema):
+    statement_id = fields.String()
+    position = fields.String(validate=validate.OneOf(POSITIONS))
+    explanation = fields.String()
+
+
+class Party(Schema):
+    id = fields.String()
+    name = fields.String()
+    positions = fields.List(fields.Nested(Position))
+
+
+class ElectionMatch(Schema):
+    id = fields.String()
+    org = fields.String()
+    title = fields.String()
+    intro = fields.String()
+    status = fields.String(validate=validate.OneOf(["draft", "published"]))
+    statements = fields.List(fields.Nested(MatchStatement))
+    parties = fields.List(fields.Nested(Party), metadata={"description": "in alphabetical order"})
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)
+
+
+class ElectionMatchList(Schema):
+    items = fields.List(fields.Nested(ElectionMatch))
+
+
+class RankedParty(Schema):
+    id = fields.String()
+    name = fields.String()
+    rank = fields.Integer(metadata={"description": "equal scores share a rank"})
+    tied = fields.Boolean(metadata={"description": "another party has the same score (listed in random order)"})
+    percentage = fields.Float(metadata={"description": "agreement, 0..100 (docs/election-match.md)"})
+
+
+class PartyPosition(Schema):
+    id = fields.String()
+    name = fields.String()
+    position = fields.String(validate=validate.OneOf(POSITIONS))
+    explanation = fields.String()
+
+
+class MatchResultStatement(Schema):
+    id = fields.String()
+    text = fields.String()
+    answer = fields.String(validate=validate.OneOf([*POSITIONS, "skip"]))
+    important = fields.Boolean()
+    parties = fields.List(fields.Nested(PartyPosition), metadata={"description": "in alphabetical order"})
+
+
+class MatchResult(Schema):
+    match_id = fields.String()
+    total_weight = fields.Integer(metadata={"description": "statements answered, important ones counted twice"})
+    ranking = fields.List(fields.Nested(RankedParty))
+    statements = fields.List(fields.Nested(MatchResultStatement))

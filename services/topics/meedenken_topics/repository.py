@@ -294,3 +294,26 @@ def participants_of_topic(db, topic_id):
                               ("solutions", "author_id"), ("solution_supports", "account_id")):
         found.update(doc[field] for doc in db[collection].find({"topic_id": topic_id}, {field: 1}).batch_size(BATCH))
     return sorted(found)
+
+
+# election matches -----------------------------------------------------------------------------------
+
+def get_match(db, match_id, session=None):
+    return db.election_matches.find_one({"_id": match_id}, session=session)
+
+
+def list_matches(db, org, statuses):
+    return list(db.election_matches.find({"org": org, "status": {"$in": statuses}}).sort("_id", DESCENDING).limit(100))
+
+
+def add_party(db, session, match_id, party):
+    """Only while the match is a draft (compare-and-set on the status)."""
+    result = db.election_matches.update_one({"_id": match_id, "status": "draft"}, {"$push": {"parties": party}},
+                                            session=session)
+    return result.modified_count == 1
+
+
+def publish_match(db, session, match_id, at):
+    result = db.election_matches.update_one({"_id": match_id, "status": "draft"},
+                                            {"$set": {"status": "published", "published_at": at}}, session=session)
+    return result.modified_count == 1

@@ -4,6 +4,7 @@ import re
 from marshmallow import Schema, fields, validate
 
 from .domain import INPUT_KINDS, PHASES
+from .matching import ANSWERS, POSITIONS
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
@@ -284,3 +285,70 @@ class ThresholdReachedData(Schema):
 
     proposal_id = fields.String(required=True, validate=ID)
     supports = fields.Integer(required=True)
+
+
+# election matches -----------------------------------------------------------------------------------
+
+class ElectionMatchIn(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    title = text(160, required=True)
+    intro = text(2_000, load_default="", min_length=0)
+    statements = fields.List(text(300), required=True, validate=validate.Length(min=2, max=60))
+
+
+class PositionIn(Schema):
+    statement_id = fields.String(required=True, validate=ID)
+    position = fields.String(required=True, validate=validate.OneOf(POSITIONS))
+    explanation = text(1_000, required=True)
+
+
+class PartyIn(Schema):
+    name = text(100, required=True)
+    positions = fields.List(fields.Nested(PositionIn), required=True, validate=validate.Length(min=1, max=60))
+
+
+class MatchAnswerIn(Schema):
+    statement_id = fields.String(required=True, validate=ID)
+    answer = fields.String(required=True, validate=validate.OneOf(ANSWERS))
+    important = fields.Boolean(load_default=False)
+
+
+class MatchAnswersIn(Schema):
+    answers = fields.List(fields.Nested(MatchAnswerIn), required=True, validate=validate.Length(min=1, max=60))
+
+
+class MatchQuery(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    drafts = fields.Boolean(load_default=False)
+
+
+class MatchStatementOut(Schema):
+    id = fields.String()
+    text = fields.String()
+
+
+class PositionOut(Schema):
+    statement_id = fields.String()
+    position = fields.String()
+    explanation = fields.String()
+
+
+class PartyOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    positions = fields.Method("_positions")
+
+    def _positions(self, party):
+        return [{"statement_id": sid, **p} for sid, p in party["positions"].items()]
+
+
+class ElectionMatchOut(Schema):
+    id = fields.String(attribute="_id")
+    org = fields.String()
+    title = fields.String()
+    intro = fields.String()
+    status = fields.String()
+    statements = fields.List(fields.Nested(MatchStatementOut))
+    parties = fields.List(fields.Nested(PartyOut))
+    created_at = fields.DateTime()
+    published_at = fields.DateTime(allow_none=True)

@@ -125,3 +125,27 @@ class TopicsService:
     @event_handler("votes", VOTES_THRESHOLD_REACHED)
     def on_threshold_reached(self, event):
         usecases.on_threshold_reached(self.store, event)
+
+    @rpc
+    def create_election_match(self, actor, payload):
+        return usecases.create_election_match(self.store, actor, payload)
+
+    @rpc
+    def get_election_match(self, actor, match_id):
+        return usecases.get_election_match(self.store, actor, match_id)
+
+    @rpc
+    def list_election_matches(self, actor, query):
+        return usecases.list_election_matches(self.store, actor, query)
+
+    @rpc
+    def add_election_party(self, actor, match_id, payload):
+        return usecases.add_election_party(self.store, actor, match_id, payload)
+
+    @rpc
+    def publish_election_match(self, actor, match_id):
+        return usecases.publish_election_match(self.store, actor, match_id)
+
+    @rpc
+    def election_match_result(self, actor, match_id, payload):
+        return usecases.election_match_result(self.store, actor, match_id, payload)

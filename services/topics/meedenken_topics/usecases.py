@@ -2,17 +2,18 @@
 record the event in one transaction. Entry points in service.py only call these."""
 from meedenken_kit.errors import Conflict, NotFound, load_or_raise
 
-from . import domain, repository as repo
+from . import domain, matching, repository as repo
 from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_HIDDEN,
                      REACTION_POSTED, REACTION_RESTORED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
-                     TOPIC_DECIDED, TOPIC_PHASE_CHANGED, TOPIC_PUBLISHED, TOPIC_UPDATED)
+                     TOPIC_DECIDED, TOPIC_PHASE_CHANGED, TOPIC_PUBLISHED, TOPIC_UPDATED, ELECTION_MATCH_CREATED,
+                     ELECTION_MATCH_PARTY_ADDED, ELECTION_MATCH_PUBLISHED)
 from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, DecisionIn, ModerationIn, OrganisationIn,
                       OrganisationOut, PhaseChangeIn, ProposalAnswerIn, ProposalQuery, QueueQuery, ReactionIn,
                       ReactionModerationIn, ReactionOut, ReactionQuery,
                       ReactionThreadOut, SolutionIn, SolutionOut, SolutionQuery, StatementIn, StatementOut, SupportIn,
                       TakenIn, TopicIn, TopicOut, TopicPatch, TopicQuery, ThresholdReachedData, ThemeSchema,
-                      ID_PATTERN)
+                      ID_PATTERN, ElectionMatchIn, ElectionMatchOut, MatchAnswersIn, MatchQuery, PartyIn)
 
 _actor = ActorSchema()
 DEFAULT_THEME = ThemeSchema().load({})
@@ -505,3 +506,103 @@ def contributions(uow, actor):
     return {"statements": statement_out.dump(found["statements"], many=True),
             "reactions": reaction_out.dump(found["reactions"], many=True),
             "agenda_proposals": proposal_out.dump(found["agenda_proposals"], many=True)}
+
+
+# election matches -----------------------------------------------------------------------------------
+
+match_out = ElectionMatchOut()
+
+
+def _match_view(match):
+    """The match with its parties in alphabetical order (never in the order they were entered)."""
+    return match_out.dump({**match, "parties": matching.alphabetical(match["parties"])})
+
+
+def _match(uow, match_id, actor, session=None):
+    return matching.require_visible(repo.get_match(uow.db, _valid_id(match_id, "Election match"), session), actor)
+
+
+def create_election_match(uow, actor, payload):
+    actor = actor_of(actor)
+    data = load_or_raise(ElectionMatchIn(), payload)
+    domain.require_official(actor, data["org"])
+    if repo.get_org(uow.db, data["org"]) is None:
+        raise NotFound("Organisation not found.")
+    match = {"_id": repo.new_id(), "org": data["org"], "title": data["title"], "intro": data["intro"],
+             "status": "draft", "statements": [{"id": repo.new_id(), "text": t} for t in data["statements"]],
+             "parties": [], "created_by": actor["id"], "created_at": repo.now(), "published_at": None}
+
+    def txn(session):
+        repo.insert(uow.db, session, "election_matches", match)
+        uow.emit(session, ELECTION_MATCH_CREATED, match["_id"], {
+            "match_id": match["_id"], "org": match["org"], "title": match["title"],
+            "statement_count": len(match["statements"]), "actor_id": actor["id"]})
+    uow.transaction(txn)
+    return _match_view(match)
+
+
+def get_election_match(uow, actor, match_id):
+    return _match_view(_match(uow, match_id, actor_of(actor)))
+
+
+def list_election_matches(uow, actor, query):
+    q = load_or_raise(MatchQuery(), query)
+    actor = actor_of(actor)
+    statuses = ["draft", "published"] if q["drafts"] and domain.is_official(actor, q["org"]) else ["published"]
+    return {"items": [_match_view(m) for m in repo.list_matches(uow.db, q["org"], statuses)]}
+
+
+def add_election_party(uow, actor, match_id, payload):
+    """An official enters a party with its position and explanation on every statement."""
+    actor = actor_of(actor)
+    data = load_or_raise(PartyIn(), payload)
+    match = matching.require_editable(_match(uow, match_id, actor), actor)
+    matching.check_positions(match, data["positions"])
+    matching.check_unique_party(match, data["name"])
+    party = {"id": repo.new_id(), "name": data["name"],
+             "positions": {p["statement_id"]: {"position": p["position"], "explanation": p["explanation"]}
+                           for p in data["positions"]}}
+
+    def txn(session):
+        if not repo.add_party(uow.db, session, match["_id"], party):
+            raise Conflict("A published election match can no longer be changed.")
+        uow.emit(session, ELECTION_MATCH_PARTY_ADDED, match["_id"], {
+            "match_id": match["_id"], "org": match["org"], "party_id": party["id"], "name": party["name"],
+            "actor_id": actor["id"]})
+    uow.transaction(txn)
+    return _match_view({**match, "parties": match["parties"] + [party]})
+
+
+def publish_election_match(uow, actor, match_id):
+    actor = actor_of(actor)
+    match = matching.require_editable(_match(uow, match_id, actor), actor)
+    matching.check_publishable(match)
+    at = repo.now()
+
+    def txn(session):
+        if not repo.publish_match(uow.db, session, match["_id"], at):
+            raise Conflict("A published election match can no longer be changed.")
+        uow.emit(session, ELECTION_MATCH_PUBLISHED, match["_id"], {
+            "match_id": match["_id"], "org": match["org"], "title": match["title"],
+            "statement_count": len(match["statements"]),
+            "parties": [p["name"] for p in matching.alphabetical(match["parties"])], "actor_id": actor["id"]})
+    uow.transaction(txn)
+    return _match_view({**match, "status": "published", "published_at": at})
+
+
+def election_match_result(uow, actor, match_id, payload):
+    """The parties ranked by agreement with the citizen's answers, and per statement where each
+    party stands and why. Reads only: the answers are neither stored nor published."""
+    match = _match(uow, match_id, actor_of(actor))
+    if match["status"] != "published":
+        raise Conflict("This election match is not published yet.")
+    answers = {a["statement_id"]: a for a in load_or_raise(MatchAnswersIn(), payload)["answers"]}
+    ranking, total_weight = matching.score(match, answers)
+    parties = matching.alphabetical(match["parties"])
+    return {"match_id": match["_id"], "total_weight": total_weight, "ranking": ranking,
+            "statements": [{"id": s["id"], "text": s["text"],
+                            "answer": answers.get(s["id"], {"answer": "skip"})["answer"],
+                            "important": answers.get(s["id"], {"important": False})["important"],
+                            "parties": [{"id": p["id"], "name": p["name"], **p["positions"][s["id"]]}
+                                        for p in parties]}
+                           for s in match["statements"]]}

@@ -228,3 +228,35 @@ def voted_among(db, poll_ids, account_id):
     found = {doc["poll_id"]: doc for doc in db.poll_ballots.find({"_id": {"$in": keys}})}
     found.update({doc["poll_id"]: doc for doc in db.poll_voters.find({"_id": {"$in": keys}})})
     return found
+# opinion groups -------------------------------------------------------------------------------------
+
+def mark_opinions_stale(db, topic_id):
+    """The topic's answers changed; a topic seen for the first time is due at once."""
+    at = now()
+    db.opinion_topics.update_one({"_id": topic_id}, {"$set": {"stale": True}, "$inc": {"changes": 1},
+                                                     "$setOnInsert": {"due_at": at}}, upsert=True)
+
+
+def due_opinion_topics(db, limit):
+    """(topic id, change count) of stale topics whose debounce interval has passed (one small
+    document per topic: no index needed)."""
+    return [(doc["_id"], doc["changes"]) for doc in db.opinion_topics.find(
+        {"stale": True, "due_at": {"$lte": now()}}, {"changes": 1}).limit(limit)]
+
+
+def answers_of_topic(db, topic_id):
+    """(account id, statement id, choice) of every answer to the topic's statements."""
+    for doc in db.responses.find({"topic_id": topic_id}, {"_id": 0, "account_id": 1, "statement_id": 1, "choice": 1}) \
+            .batch_size(BATCH):
+        yield doc["account_id"], doc["statement_id"], doc["choice"]
+
+
+def save_opinion_groups(db, session, topic_id, result, changes, next_due):
+    """Store the result; the topic stays stale when answers arrived during the computation."""
+    db.opinion_groups.replace_one({"_id": topic_id}, {"_id": topic_id, **result}, upsert=True, session=session)
+    db.opinion_topics.update_one({"_id": topic_id}, {"$set": {"due_at": next_due}}, session=session)
+    db.opinion_topics.update_one({"_id": topic_id, "changes": changes}, {"$set": {"stale": False}}, session=session)
+
+
+def get_opinion_groups(db, topic_id):
+    return db.opinion_groups.find_one({"_id": topic_id}, {"_id": 0})

@@ -105,3 +105,27 @@ class BallotChoiceIn(Schema):
 class ReceiptQuery(Schema):
     poll_id = fields.String(required=True, validate=ID)
     code = fields.String(required=True, validate=validate.Regexp(r"^[A-Z2-7]{26}\Z"))
+class RepresentativeOut(Schema):
+    statement_id = fields.String()
+    agree_share = fields.Float()
+    group_agree_share = fields.Float()
+
+
+class OpinionGroupOut(Schema):
+    id = fields.Integer()
+    size = fields.Integer()
+    representative = fields.List(fields.Nested(RepresentativeOut))
+
+
+class ConsensusOut(Schema):
+    statement_id = fields.String()
+    agree_share = fields.Float()
+
+
+class OpinionGroupsOut(Schema):
+    """A topic's opinion groups: counts and shares only, never who is in a group."""
+    computed_at = fields.DateTime(allow_none=True)
+    participants = fields.Integer()
+    groups = fields.List(fields.Nested(OpinionGroupOut))
+    consensus = fields.List(fields.Nested(ConsensusOut))
+    reason = fields.String(allow_none=True)

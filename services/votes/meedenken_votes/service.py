@@ -1,11 +1,15 @@
 """nameko entry points of the votes service."""
-from meedenken_kit.entrypoints import rpc
+from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
+from nameko import config
+from nameko.timer import timer
 
 from . import usecases
 from .ballot_box import BallotBox
 from .poll_clock import PollClock
+from .events import STATEMENT_RESPONSE_RECORDED
+from .opinions import Settings
 from .repository import ensure_indexes
 
 
@@ -70,3 +74,21 @@ class VotesService:
     @rpc
     def poll_results(self, query):
         return usecases.poll_results(self.store, query)
+
+    @event_handler("votes", STATEMENT_RESPONSE_RECORDED)
+    def on_responses_recorded(self, event):
+        usecases.on_responses_recorded(self.store, event)
+
+    @timer(interval=1)
+    def recompute_opinion_groups(self):
+        usecases.recompute_opinion_groups(self.store, opinion_settings(),
+                                          float(config.get("OPINION_INTERVAL_SECONDS", 10)))
+
+    @rpc
+    def opinion_groups(self, topic_id):
+        return usecases.opinion_groups(self.store, topic_id)
+
+
+def opinion_settings():
+    return Settings(min_group_size=int(config.get("OPINION_MIN_GROUP_SIZE", 5)),
+                    min_participants=int(config.get("OPINION_MIN_PARTICIPANTS", 10)))

@@ -1,20 +1,24 @@
 """What the votes service does, one function per act (entry points in service.py call these)."""
 import base64
 import hashlib
+import logging
 import secrets
 from datetime import timedelta, timezone
 
 from bson import ObjectId
+from eventlet import tpool
 from meedenken_kit.envelope import rfc3339
 from meedenken_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, load_or_raise
 from pymongo.errors import DuplicateKeyError
 
-from . import domain, polls, repository as repo
+from . import domain, opinions, polls, repository as repo
 from .ballots import apply_ballots, cast_now
-from .events import (BALLOT_CAST, POLL_CANCELLED, POLL_CLOSED, POLL_OPENED, POLL_SCHEDULED, SUPPORT_RECORDED,
-                     THRESHOLD_REACHED)
-from .schemas import (ID_PATTERN, ActorIn, BallotChoiceIn, PollQuery, PollRulesIn, ReceiptQuery, ResponseIn, SupportIn,
-                      SupportsQuery, TopicPollsQuery, TopicRef, TopicVotesQuery)
+from .events import (BALLOT_CAST, OPINION_GROUPS_COMPUTED, POLL_CANCELLED, POLL_CLOSED, POLL_OPENED, POLL_SCHEDULED,
+                     SUPPORT_RECORDED, THRESHOLD_REACHED)
+from .schemas import (ID_PATTERN, ActorIn, BallotChoiceIn, OpinionGroupsOut, PollQuery, PollRulesIn, ReceiptQuery,
+                      ResponseIn, SupportIn, SupportsQuery, TopicPollsQuery, TopicRef, TopicVotesQuery)
+
+log = logging.getLogger(__name__)
 
 
 def record_response(uow, cache, payload):
@@ -349,3 +353,44 @@ def _close(uow, session, poll):
     uow.emit(session, POLL_CLOSED, poll["_id"], {**_opened_event(current), "binding": current["binding"],
                                                  "secret": current["secret"], "result": result})
     return True
+
+
+
+
+# opinion groups -------------------------------------------------------------------------------------
+
+def on_responses_recorded(uow, event):
+    """A topic's answers changed: its opinion groups are due for a recompute. Marking twice is
+    harmless, so a redelivered event needs no deduplication."""
+    repo.mark_opinions_stale(uow.db, event["data"]["topic_id"])
+
+
+def recompute_opinion_groups(uow, settings, interval_seconds, limit=5):
+    """Recompute the stale topics whose interval passed; each result is stored with its event.
+    The computation runs in an OS thread (numpy releases the GIL) so the service keeps answering."""
+    for topic_id, changes in repo.due_opinion_topics(uow.db, limit):
+        try:
+            _recompute(uow, topic_id, changes, settings, interval_seconds)
+        except Exception:  # one topic that fails must not hold up the others; it is tried again
+            log.exception("recomputing the opinion groups of topic %s failed", topic_id)
+
+
+def _recompute(uow, topic_id, changes, settings, interval_seconds):
+    statement_ids, matrix = opinions.answer_matrix(repo.answers_of_topic(uow.db, topic_id))
+    result = tpool.execute(opinions.opinion_groups, statement_ids, matrix, settings)
+    result["computed_at"] = repo.now()
+
+    def txn(session):
+        repo.save_opinion_groups(uow.db, session, topic_id, result, changes,
+                                 result["computed_at"] + timedelta(seconds=interval_seconds))
+        uow.emit(session, OPINION_GROUPS_COMPUTED, topic_id, {
+            "topic_id": topic_id, "participants": result["participants"],
+            "group_sizes": [g["size"] for g in result["groups"]],
+            "consensus": [c["statement_id"] for c in result["consensus"]], "reason": result["reason"]})
+    uow.transaction(txn)
+
+
+def opinion_groups(uow, topic_id):
+    q = load_or_raise(TopicVotesQuery(), {"topic_id": topic_id})
+    found = repo.get_opinion_groups(uow.db, q["topic_id"])
+    return OpinionGroupsOut().dump(found or {"computed_at": None, **opinions.empty("not_computed")})

@@ -4,7 +4,8 @@ import time
 import urllib.parse
 
 from .. import accounts
-from ..api import agenda as agenda_api, me as me_api, solutions as solutions_api, topics as topics_api
+from ..api import agenda as agenda_api, me as me_api, opinions as opinions_api, solutions as solutions_api, \
+    topics as topics_api
 from ..problems import Problem
 from ..routing import require_id
 from ..schemas import AgendaProposalIn, LoginIn, ReactionIn, RegisterIn, ResponseIn, SolutionIn, StatementIn
@@ -57,6 +58,7 @@ def topic_page(web, topic_id, form_context=None):
         "after": web.req.get_param("na"), "limit": 20}.items() if v}), topic_id)
     share_url = f"{web.gateway.settings.public_url}{topic_url(topic_id)}"
     web.render("topic.html", topic=page, org=org(web.gateway, page["org"]), reactions=reactions,
+               opinions=opinions_api.for_topic_page(web.call(), page),
                share_url=share_url, share_text=urllib.parse.quote(page["title"]),
                share_url_q=urllib.parse.quote(share_url, safe=""), **(form_context or {}))
 
