@@ -11,7 +11,7 @@ from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
 from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
-from . import accounts, openapi, problems, ratelimit, residency, web
+from . import abuse, accounts, openapi, problems, ratelimit, residency, web
 from .api import ROUTES
 from .cache import TTLCache
 from .observability import RequestObserver
@@ -55,6 +55,7 @@ class Gateway:
                     accounts.ensure_indexes(db)
                     residency.ensure_indexes(db)
                     ratelimit.ensure_indexes(db)
+                    abuse.ensure_indexes(db)
                     ensure_outbox_indexes(db)
                     self._relay = OutboxRelay(db, "gateway", self.settings.amqp_uri)
                     threading.Thread(target=self._relay.run, args=(self._relay_stop,), name="outbox-relay",
@@ -128,7 +129,7 @@ class GatewayApp(falcon.App):
 
 def create_app(settings=None):
     gateway = Gateway(settings or Settings.from_env())
-    app = GatewayApp(media_type=falcon.MEDIA_JSON, middleware=[RequestObserver()])
+    app = GatewayApp(media_type=falcon.MEDIA_JSON, middleware=[RequestObserver(), abuse.AbuseLimits(gateway)])
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_form_urlencoded = False
     problems.install(app)

@@ -4,6 +4,7 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 
+from . import abuse
 from .problems import CONTENT_TYPE, TITLES
 from .schemas import Problem
 
@@ -56,6 +57,8 @@ def _operation(route):
         errors |= {400, 422}
     if route.auth != "anonymous":
         errors.add(401)
+    if (route.method, route.path) in abuse.ROUTES:
+        errors.add(429)
     for status in sorted(errors):
         responses[str(status)] = f"Problem{status}"
     operation["responses"] = responses

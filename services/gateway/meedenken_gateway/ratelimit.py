@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from pymongo.errors import DuplicateKeyError
+
 from .problems import Problem
 
 
@@ -30,10 +32,15 @@ class RateLimit:
         window = math.floor(now.timestamp() / self.window_seconds) * self.window_seconds
         ends = datetime.fromtimestamp(window + self.window_seconds, timezone.utc)
         doc_id = f"{self.name}:{key}:{window}"
-        db.rate_limits.update_one({"_id": doc_id}, {"$inc": {"hits": 1}, "$setOnInsert": {"expires_at": ends}},
-                                  upsert=True)
-        hits = db.rate_limits.find_one({"_id": doc_id}, {"hits": 1})["hits"]
-        if hits > self.limit:
+        try:
+            # one round trip: counts while under the limit; over it the filter matches nothing and
+            # the upsert collides with the existing document
+            db.rate_limits.update_one({"_id": doc_id, "hits": {"$lt": self.limit}},
+                                      {"$inc": {"hits": 1}, "$setOnInsert": {"expires_at": ends}}, upsert=True)
+        except DuplicateKeyError:
+            # two first hits of a window raced to insert the document: count this one if still under
+            if db.rate_limits.update_one({"_id": doc_id, "hits": {"$lt": self.limit}}, {"$inc": {"hits": 1}}).modified_count:
+                return
             retry_after = max(1, math.ceil((ends - now) / timedelta(seconds=1)))
             raise Problem(429, f"Too many attempts; try again in {retry_after} seconds.",
-                          headers={"Retry-After": str(retry_after)})
+                          headers={"Retry-After": str(retry_after)}) from None

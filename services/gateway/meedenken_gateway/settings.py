@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from meedenken_kit.production import refuse_development_defaults
 
+from .abuse import limits_from
+
 DEV_SECRET = "dev-only-secret-change-me"
 DEV_MONGO_URI = "mongodb://127.0.0.1:27017/?directConnection=true&retryWrites=false"
 
@@ -21,6 +23,7 @@ class Settings:
     rpc_timeout: float
     public_url: str
     vote_partitions: int
+    rate_limits: dict = None
     metrics_dir: str = None
 
     @classmethod
@@ -37,6 +40,7 @@ class Settings:
             rpc_timeout=float(e.get("RPC_TIMEOUT_SECONDS", "10")),
             public_url=e.get("PUBLIC_URL", f"http://127.0.0.1:{e.get('PORT', '8000')}"),
             vote_partitions=int(e.get("VOTE_PARTITIONS", "4")),
+            rate_limits=limits_from(e.get("RATE_LIMITS")),
             # prometheus-client's multiprocess directory; gunicorn_conf.py sets it for every run
             metrics_dir=e.get("PROMETHEUS_MULTIPROC_DIR") or None,
         )

@@ -1,5 +1,5 @@
 """Register and log in."""
-from .. import accounts
+from .. import abuse, accounts
 from ..problems import Problem
 from ..routing import Route
 from ..schemas import Account, LoginIn, RegisterIn, Token
@@ -15,7 +15,7 @@ def register(call):
 
 
 def login(call):
-    account = accounts.authenticate(call.gateway.db, call.body["email"], call.body["password"])
+    account = abuse.login(call.gateway.db, call.body["email"], call.body["password"])
     if account is None:
         raise Problem(401, "E-mail address or password is incorrect.")
     settings = call.gateway.settings

@@ -3,7 +3,7 @@ handlers), so both always agree."""
 import time
 import urllib.parse
 
-from .. import accounts
+from .. import abuse, accounts
 from ..api import agenda as agenda_api, me as me_api, opinions as opinions_api, solutions as solutions_api, \
     topics as topics_api
 from ..problems import Problem
@@ -174,7 +174,7 @@ def login(web):
     if web.req.method == "POST":
         data = {"email": web.form.get("email", "").strip(), "password": web.form.get("wachtwoord", "")}
         body = web.validate(LoginIn, data, "login.html", {"next": next_path})
-        account = accounts.authenticate(web.gateway.db, body["email"], body["password"])
+        account = abuse.login(web.gateway.db, body["email"], body["password"])
         if account is None:
             raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
                              {"_form": ["login_failed"]})

@@ -163,6 +163,10 @@ class PageResource:
         except Problem as problem:
             self._error(web, problem)
 
+    def render_problem(self, req, resp, problem):
+        """The error page for a problem found before the page runs (e.g. a 429 from the limits)."""
+        self._error(Web(req, resp, self.gateway, self.renderer), problem)
+
     @staticmethod
     def _error(web, problem):
         web.render("error.html", status=problem.status, problem=problem)

@@ -1,0 +1,105 @@
+"""Limits against abuse, on a gateway of their own (low limits, short windows) beside the session's
+platform: over a limit the API answers 429 problem+json with Retry-After and the web an error
+page; the counts are shared by the gateway's workers (kept in the database) and reset with their
+window; failed logins for one address get a growing delay, the same for an address with or
+without an account."""
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import Api
+from journey import PASSWORD, register_and_login
+from stack import BIN, ROOT, free_port, wait_for
+
+LIMITS = "register=0/3/3,post=2/100/600,answer=3/0/600,support=0/0/60,ballot=0/0/60,login=0/1000/900"
+
+
+@pytest.fixture(scope="module")
+def limited(platform):
+    port = free_port()
+    env = {**platform.env("gateway"), "PORT": str(port), "RATE_LIMITS": LIMITS, "GATEWAY_WORKERS": "2",
+           "GATEWAY_THREADS": "2"}
+    platform.processes.start("gateway-limited", [str(BIN / "gunicorn"), "-c", str(ROOT / "services/gateway/meedenken_gateway/gunicorn_conf.py"),
+                                                 "meedenken_gateway.wsgi:app"], env=env)
+    url = f"http://127.0.0.1:{port}"
+
+    def ready():
+        try:
+            return requests.get(url + "/readyz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+    wait_for(ready, 60, "the limited gateway")
+    yield Api(url)
+    platform.processes.stop("gateway-limited")
+
+
+def too_many(answer):
+    assert answer.status_code == 429, answer.text
+    assert answer.headers["Content-Type"].startswith("application/problem+json")
+    assert int(answer.headers["Retry-After"]) >= 1
+    return int(answer.headers["Retry-After"])
+
+
+def register(api, n):
+    return api.post("/api/v1/auth/register", {"email": f"limiet-{n}-{uuid.uuid4().hex[:8]}@example.nl",
+                                              "password": PASSWORD, "display_name": f"Limiet {n}"})
+
+
+def test_registration_per_address_is_limited_and_resets_with_its_window(limited):
+    # the window is 3 s: start right after one begins so all four fall in it
+    time.sleep(3 - time.time() % 3 + 0.05)
+    statuses = [register(limited, n).status_code for n in range(3)]
+    assert statuses == [201, 201, 201]
+    wait = too_many(register(limited, 4))
+    time.sleep(wait)
+    assert register(limited, 5).status_code == 201
+
+
+def test_posting_is_limited_per_account_and_counted_across_workers(limited, api, journey):
+    _, token = register_and_login(api, "Veelschrijver", f"veel-{uuid.uuid4().hex[:8]}@example.nl")
+    topic = journey.ids["topic"]
+    # the attempts count, whatever the outcome: two workers answer these, one count holds
+    first = [limited.post(f"/api/v1/topics/{topic}/reactions", {"body": "Een reactie van mij."}, token=token)
+             for _ in range(2)]
+    assert all(a.status_code != 429 for a in first)
+    too_many(limited.post(f"/api/v1/topics/{topic}/reactions", {"body": "Nog een."}, token=token))
+    # another account is not held back
+    _, other = register_and_login(api, "Ander", f"ander-{uuid.uuid4().hex[:8]}@example.nl")
+    assert limited.post(f"/api/v1/topics/{topic}/reactions", {"body": "Ik ook."}, token=other).status_code != 429
+
+
+def test_answers_are_limited_per_account(limited, api, journey):
+    _, token = register_and_login(api, "Snelle stemmer", f"snel-{uuid.uuid4().hex[:8]}@example.nl")
+    path = f"/api/v1/statements/{journey.ids['statement']}/response"
+    assert all(limited.put(path, {"choice": "agree"}, token=token).status_code != 429 for _ in range(3))
+    too_many(limited.put(path, {"choice": "agree"}, token=token))
+
+
+def test_a_web_form_over_its_limit_gets_an_error_page(limited, api, journey):
+    _, token = register_and_login(api, "Webschrijver", f"web-{uuid.uuid4().hex[:8]}@example.nl")
+    web = requests.Session()
+    web.cookies.set("meedenken_sessie", token)
+    path = f"{limited.base_url}/onderwerpen/{journey.ids['topic']}/reacties"
+    for _ in range(2):
+        web.post(path, data={"body": "x"}, allow_redirects=False)
+    page = web.post(path, data={"body": "x"}, allow_redirects=False)
+    assert page.status_code == 429 and page.headers["Content-Type"].startswith("text/html")
+    assert "Retry-After" in page.headers
+
+
+@pytest.mark.parametrize("has_account", [True, False])
+def test_failed_logins_get_a_growing_delay_without_telling_whether_the_address_exists(api, has_account):
+    email = f"raden-{uuid.uuid4().hex[:8]}@example.nl"
+    if has_account:
+        register_and_login(api, "Doelwit", email)
+    wrong = {"email": email, "password": "niet-het-goede-wachtwoord"}
+    assert [api.post("/api/v1/auth/login", wrong).status_code for _ in range(5)] == [401] * 5
+    first_wait = too_many(api.post("/api/v1/auth/login", wrong))
+    time.sleep(first_wait)
+    assert api.post("/api/v1/auth/login", wrong).status_code == 401
+    assert too_many(api.post("/api/v1/auth/login", wrong)) > first_wait  # the delay doubles
+    if has_account:
+        answer = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD})
+        assert answer.status_code == 429  # even the right password waits its turn
