@@ -8,7 +8,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from bson import ObjectId
 from meedenken_kit import correlation
-from meedenken_kit.envelope import new_event
+from meedenken_kit.envelope import new_event, rfc3339
 from meedenken_kit.mongo import in_transaction
 from meedenken_kit.outbox import add_event
 from pymongo.errors import DuplicateKeyError
@@ -43,7 +43,7 @@ def default_display_name(email):
 def public(account):
     """What may leave the gateway: never the hash."""
     return {"id": account["_id"], "email": account["email"], "display_name": account["display_name"],
-            "roles": account.get("roles", {}), "created_at": account["created_at"]}
+            "roles": account.get("roles", {}), "created_at": rfc3339(account["created_at"])}
 
 
 def register(client, db, email, password, display_name, roles=None):

@@ -18,6 +18,13 @@ from .problems import Problem
 MAX_BODY = 1024 * 1024
 AUTH_LEVELS = ("anonymous", "citizen", "official")
 ID_PATTERN = re.compile(r"[0-9a-f]{24}")
+SLUG_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+
+
+def path_pattern(name):
+    """What a path parameter looks like (documented in the OpenAPI document, checked before a
+    handler runs): ids are 24 hex digits, organisations are slugs."""
+    return ID_PATTERN if name.endswith("_id") else SLUG_PATTERN
 
 
 def require_id(value, what):
@@ -126,6 +133,8 @@ class PathResource:
 
     def _serve(self, req, resp, **params):
         route = self.routes[req.method]
+        if not all(path_pattern(name).fullmatch(value) for name, value in params.items()):
+            raise Problem(404, "Nothing found at this address.")
         account = self.gateway.authenticate(req)
         if route.auth != "anonymous" and account is None:
             raise Problem(401, "Log in to do this (send a bearer token).")
