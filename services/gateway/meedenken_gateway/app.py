@@ -11,7 +11,7 @@ from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
 from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
-from . import accounts, openapi, problems, web
+from . import accounts, headers, openapi, problems, web
 from .api import ROUTES
 from .cache import TTLCache
 from .observability import RequestObserver
@@ -126,7 +126,7 @@ class GatewayApp(falcon.App):
 
 def create_app(settings=None):
     gateway = Gateway(settings or Settings.from_env())
-    app = GatewayApp(media_type=falcon.MEDIA_JSON, middleware=[RequestObserver()])
+    app = GatewayApp(media_type=falcon.MEDIA_JSON, middleware=[RequestObserver(), *headers.middleware(gateway.settings)])
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_form_urlencoded = False
     problems.install(app)

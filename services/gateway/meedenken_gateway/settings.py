@@ -22,6 +22,7 @@ class Settings:
     public_url: str
     vote_partitions: int
     metrics_dir: str = None
+    cors_origins: tuple = ()
 
     @classmethod
     def from_env(cls, environ=None):
@@ -39,6 +40,8 @@ class Settings:
             vote_partitions=int(e.get("VOTE_PARTITIONS", "4")),
             # prometheus-client's multiprocess directory; gunicorn_conf.py sets it for every run
             metrics_dir=e.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            # other sites whose scripts may call the API (exact origins); none by default
+            cors_origins=tuple(o.strip() for o in e.get("CORS_ORIGINS", "").split(",") if o.strip()),
         )
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")

@@ -203,7 +203,7 @@ def _start_session(web, account):
 
 
 def logout(web):
-    clear_cookie(web.resp, SESSION)
+    clear_cookie(web.resp, web.gateway.settings, SESSION)
     raise Redirect("/", "logged_out")
 
 
