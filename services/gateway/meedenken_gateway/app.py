@@ -87,11 +87,19 @@ class Gateway:
         if not header:
             return None
         scheme, _, token = header.partition(" ")
-        account_id = accounts.account_id_from_token(self.settings, token.strip()) if scheme.lower() == "bearer" else None
-        account = self.accounts.get_or_load(account_id, lambda: accounts.get(self.db, account_id)) if account_id else None
+        account = self.account_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if account is None:
             raise problems.Problem(401, "The token is invalid or has expired; log in again.")
         return account
+
+    def account_for_token(self, token, cached=True):
+        """The API caches accounts for 30 s per process: a revocation takes effect at once in the
+        process that made it (it forgets the account) and within 30 s in the others."""
+        def load(account_id):
+            if not cached:
+                return accounts.get(self.db, account_id)
+            return self.accounts.get_or_load(account_id, lambda: accounts.get(self.db, account_id))
+        return accounts.account_for_token(self.settings, token, load)
 
     def readiness(self):
         try:

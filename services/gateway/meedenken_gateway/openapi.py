@@ -47,7 +47,7 @@ def _operation(route):
         success["content"] = {route.media_type: {"schema": {"type": "string"}}}
     elif route.answer is not None:
         success["content"] = {"application/json": {"schema": route.answer}}
-    elif route.status != 204:
+    elif route.status not in (202, 204):
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
     responses = {str(route.status): success}
     errors = set(route.errors) | {500, 503}

@@ -2,6 +2,8 @@
 the documented shapes of the answers (used for the OpenAPI document)."""
 from marshmallow import Schema, fields, validate
 
+from .passwords import VALIDATORS as PASSWORD_RULES
+
 PHASES = ["draft", "inform", "consult", "advise", "co_create", "co_decide", "decided", "closed"]
 ID = validate.Regexp(r"^[0-9a-f]{24}\Z", error="Not a valid id.")
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z", error="Lowercase letters, digits and hyphens.")
@@ -16,13 +18,36 @@ def text(max_length, min_length=1, **kwargs):
 
 class RegisterIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=12, max=256))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_RULES)
     display_name = text(80, required=True, min_length=2)
 
 
 class LoginIn(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class PasswordResetIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordResetConfirmIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_RULES)
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_RULES)
+
+
+class EmailChangeIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class LinkTokenIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
 
 
 class TopicIn(Schema):

@@ -198,7 +198,7 @@ def register(web):
 
 def _start_session(web, account):
     settings = web.gateway.settings
-    set_cookie(web.resp, settings, SESSION, accounts.issue_token(settings, account["_id"]),
+    set_cookie(web.resp, settings, SESSION, accounts.issue_token(settings, account["_id"], accounts.generation(account)),
                max_age=settings.token_ttl_seconds)
 
 

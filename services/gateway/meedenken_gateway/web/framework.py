@@ -74,8 +74,7 @@ class Web:
 
     def _account(self):
         token = session.get_cookie(self.req, self.gateway.settings, session.SESSION)
-        account_id = accounts.account_id_from_token(self.gateway.settings, token) if token else None
-        return accounts.get(self.gateway.db, account_id) if account_id else None
+        return self.gateway.account_for_token(token, cached=False) if token else None
 
     def gettext(self, message, **values):
         text = self.translations.globals["gettext"](message)
