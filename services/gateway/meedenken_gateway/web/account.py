@@ -1,0 +1,63 @@
+"""Pages for a forgotten password, confirming a new e-mail address and logging out everywhere;
+they call the API's handlers, like every page."""
+from ..api import accounts as accounts_api
+from ..problems import Problem
+from ..schemas import LinkTokenIn, PasswordResetConfirmIn, PasswordResetIn
+from .framework import FormErrors, Page, Redirect
+from .session import SESSION, clear_cookie
+
+
+def forgotten(web):
+    if web.req.method == "POST":
+        body = web.validate(PasswordResetIn, {"email": web.form.get("email", "").strip()},
+                            "password_forgotten.html", {})
+        accounts_api.request_password_reset(web.call(body))
+        raise Redirect("/inloggen", "reset_sent")
+    web.render("password_forgotten.html")
+
+
+def _redeem(web, handler, schema, data, template):
+    """Run the API handler with the link's token; an invalid or used link shows the form's error."""
+    context = {"token": data["token"]}
+    body = web.validate(schema, data, template, context)
+    try:
+        handler(web.call(body))
+    except Problem as problem:
+        if problem.status not in (400, 409):
+            raise
+        raise FormErrors(template, context, {"_form": ["link_invalid" if problem.status == 400 else "email_taken"]}) from None
+    clear_cookie(web.resp, web.gateway.settings, SESSION)
+
+
+def reset(web):
+    token = web.form.get("token") or web.req.get_param("token") or ""
+    if web.req.method == "POST":
+        _redeem(web, accounts_api.reset_password, PasswordResetConfirmIn,
+                {"token": token, "password": web.form.get("wachtwoord", "")}, "password_reset.html")
+        raise Redirect("/inloggen", "password_reset")
+    web.render("password_reset.html", token=token)
+
+
+def confirm_email(web):
+    token = web.form.get("token") or web.req.get_param("token") or ""
+    if web.req.method == "POST":
+        _redeem(web, accounts_api.confirm_email_change, LinkTokenIn, {"token": token}, "email_confirm.html")
+        raise Redirect("/inloggen", "email_changed")
+    web.render("email_confirm.html", token=token)
+
+
+def logout_everywhere(web):
+    accounts_api.logout_everywhere(web.call())
+    clear_cookie(web.resp, web.gateway.settings, SESSION)
+    raise Redirect("/", "logged_out_everywhere")
+
+
+PAGES = [
+    Page("GET", "/wachtwoord-vergeten", forgotten),
+    Page("POST", "/wachtwoord-vergeten", forgotten),
+    Page("GET", "/wachtwoord-herstellen", reset),
+    Page("POST", "/wachtwoord-herstellen", reset),
+    Page("GET", "/e-mailadres-bevestigen", confirm_email),
+    Page("POST", "/e-mailadres-bevestigen", confirm_email),
+    Page("POST", "/overal-uitloggen", logout_everywhere, auth="citizen"),
+]
