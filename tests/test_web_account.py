@@ -55,3 +55,29 @@ def test_the_register_form_refuses_a_common_password(platform):
     answer = browser.post("/registreren", {"naam": "Piet", "email": f"piet-{uuid.uuid4().hex[:6]}@example.nl",
                                            "wachtwoord": "password1234"}, csrf_from="/registreren")
     assert answer.status_code == 422 and "gelekte wachtwoorden" in answer.text
+
+
+def test_an_official_sets_up_two_factor_login_on_the_profile_and_logs_in_with_a_code(platform, api, cli):
+    import re
+    import time
+
+    import pyotp
+    org = f"code-{uuid.uuid4().hex[:6]}"
+    email = f"ambtenaar-{org}@example.nl"
+    assert cli("create-org", org, "Gemeente Code").returncode == 0
+    assert cli("create-user", "--org", org, "--email", email, "--password", PASSWORD, "--role", "official").returncode == 0
+    browser = Browser(platform.url).login(email)
+    assert "/tweestapsverificatie" in browser.get("/profiel").text
+    started = browser.post("/tweestapsverificatie", {}, csrf_from="/profiel", follow=True)
+    secret = re.search(r'name="secret" value="([A-Z2-7]+)"', started.text).group(1)
+    totp = pyotp.TOTP(secret)
+    wrong = browser.post("/tweestapsverificatie", {"code": "000000", "secret": secret}, csrf_from="/profiel")
+    assert wrong.status_code == 422 and "klopt niet" in wrong.text
+    on = browser.post("/tweestapsverificatie", {"code": totp.now(), "secret": secret}, csrf_from="/profiel", follow=True)
+    assert "Tweestapsverificatie staat aan" in on.text  # still logged in, with a new session
+    other = Browser(platform.url)
+    refused = other.post("/inloggen", {"email": email, "wachtwoord": PASSWORD, "terug": "/"})
+    assert refused.status_code == 422 and "klopt niet" in refused.text
+    logged_in = other.post("/inloggen", {"email": email, "wachtwoord": PASSWORD, "code": totp.at(time.time() + 30),
+                                         "terug": "/"})
+    assert logged_in.status_code == 303

@@ -50,7 +50,8 @@ def default_display_name(email):
 def public(account):
     """What may leave the gateway: never the hash."""
     return {"id": account["_id"], "email": account["email"], "display_name": account["display_name"],
-            "roles": account.get("roles", {}), "created_at": rfc3339(account["created_at"])}
+            "roles": account.get("roles", {}), "created_at": rfc3339(account["created_at"]),
+            "two_factor": bool(account.get("totp_secret"))}
 
 
 def register(client, db, email, password, display_name, roles=None):

@@ -11,7 +11,7 @@ from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
 from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
-from . import accounts, headers, openapi, problems, web
+from . import accounts, headers, openapi, problems, twofactor, web
 from .api import ROUTES
 from .cache import TTLCache
 from .observability import RequestObserver
@@ -34,6 +34,8 @@ class Gateway:
         self.openapi = openapi.build(ROUTES)
         # accounts behind tokens: a role change or removal takes effect within this many seconds
         self.accounts = TTLCache(seconds=30)
+        # organisations that require two-factor login of their officials (a change takes this long)
+        self.two_factor_policy = TTLCache(seconds=30)
         # whether a statement can be answered (its phase): checked with topics at most this often
         self.answerable = TTLCache(seconds=5)
 
@@ -100,6 +102,13 @@ class Gateway:
                 return accounts.get(self.db, account_id)
             return self.accounts.get_or_load(account_id, lambda: accounts.get(self.db, account_id))
         return accounts.account_for_token(self.settings, token, load)
+
+    def roles_of(self, account):
+        """The roles the services may see (twofactor.effective_roles)."""
+        if twofactor.enabled(account) or not twofactor.may_enrol(account):
+            return account.get("roles", {})
+        required = self.two_factor_policy.get_or_load("orgs", lambda: twofactor.requiring_orgs(self.db))
+        return twofactor.effective_roles(account, required)
 
     def readiness(self):
         try:

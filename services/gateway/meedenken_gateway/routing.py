@@ -80,7 +80,7 @@ class Call:
         if self.account is None:
             return None
         return {"id": self.account["_id"], "name": self.account["display_name"],
-                "roles": self.account.get("roles", {})}
+                "roles": self.gateway.roles_of(self.account)}
 
     @property
     def account_id(self):

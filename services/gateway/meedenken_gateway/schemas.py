@@ -25,6 +25,12 @@ class RegisterIn(Schema):
 class LoginIn(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    code = fields.String(load_only=True, validate=validate.Length(max=10), metadata={
+        "description": "the 6-digit code of the authenticator app, for accounts with two-factor login"})
+
+
+class CodeIn(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}\Z", error="Six digits."))
 
 
 class PasswordResetIn(Schema):
@@ -160,6 +166,12 @@ class Account(Schema):
     display_name = fields.String()
     roles = fields.Dict(keys=fields.String(), values=fields.String())
     created_at = fields.DateTime()
+    two_factor = fields.Boolean(metadata={"description": "whether logging in needs an authenticator code"})
+
+
+class TwoFactorEnrolment(Schema):
+    secret = fields.String(metadata={"description": "the key to type into an authenticator app"})
+    uri = fields.String(metadata={"description": "the same as an otpauth:// URI (for a QR code)"})
 
 
 class Token(Schema):

@@ -2,11 +2,11 @@
 and sessions."""
 import logging
 
-from .. import accounts
+from .. import accounts, twofactor
 from ..problems import Problem
 from ..routing import Route
-from ..schemas import (Account, EmailChangeIn, LinkTokenIn, LoginIn, PasswordChangeIn, PasswordResetConfirmIn,
-                       PasswordResetIn, RegisterIn, Token)
+from ..schemas import (Account, CodeIn, EmailChangeIn, LinkTokenIn, LoginIn, PasswordChangeIn, PasswordResetConfirmIn,
+                       PasswordResetIn, RegisterIn, Token, TwoFactorEnrolment)
 
 log = logging.getLogger(__name__)
 LINK_SECONDS = 3600
@@ -32,7 +32,26 @@ def login(call):
     account = accounts.authenticate(call.gateway.db, call.body["email"], call.body["password"])
     if account is None:
         raise Problem(401, "E-mail address or password is incorrect.")
+    if twofactor.enabled(account) and not call.body.get("code"):
+        raise Problem(401, "Enter the code of your authenticator app.", kind="two-factor-required")
+    if not twofactor.check_login_code(call.gateway.db, account, call.body.get("code")):
+        raise Problem(401, "The code is incorrect or has been used already.", kind="two-factor-failed")
     return _token(call, account)
+
+
+def enrol_two_factor(call):
+    if not twofactor.may_enrol(call.account):
+        raise Problem(403, "Two-factor login is for officials and admins.")
+    return twofactor.start_enrolment(call.gateway.db, call.account)
+
+
+def confirm_two_factor(call):
+    """On from now: every earlier token stops working; the answer is a new one."""
+    account = accounts.get(call.gateway.db, call.account_id)
+    if not twofactor.confirm_enrolment(call.gateway.db, account, call.body["code"]):
+        raise Problem(422, "The code does not fit; start again if the key was lost.", {"code": ["Incorrect code."]})
+    call.gateway.accounts.forget(call.account_id)
+    return _token(call, accounts.get(call.gateway.db, call.account_id))
 
 
 def _link(call, account, purpose, path, **extra):
@@ -125,6 +144,12 @@ ROUTES = [
     Route("POST", "/api/v1/me/email", request_email_change,
           "Change my e-mail address: a confirmation link is mailed to the new address", auth="citizen",
           body=EmailChangeIn, status=202, errors=(401, 403, 422), tags=A),
+    Route("POST", "/api/v1/me/two-factor", enrol_two_factor,
+          "Officials and admins: start two-factor login (TOTP); confirm with a code to switch it on",
+          auth="citizen", answer=TwoFactorEnrolment, errors=(401, 403), tags=A),
+    Route("POST", "/api/v1/me/two-factor/confirm", confirm_two_factor,
+          "Switch two-factor login on with a code of the new key; every earlier token stops working, the "
+          "answer is a new token", auth="citizen", body=CodeIn, answer=Token, errors=(401, 422), tags=A),
     Route("POST", "/api/v1/me/logout-everywhere", logout_everywhere,
           "Log out everywhere: every token and session of my account stops working", auth="citizen",
           status=204, errors=(401,), tags=A),

@@ -1,10 +1,10 @@
-"""Pages for a forgotten password, confirming a new e-mail address and logging out everywhere;
-they call the API's handlers, like every page."""
+"""Pages for a forgotten password, confirming a new e-mail address, logging out everywhere and
+two-factor login; they call the API's handlers, like every page."""
 from ..api import accounts as accounts_api
 from ..problems import Problem
-from ..schemas import LinkTokenIn, PasswordResetConfirmIn, PasswordResetIn
+from ..schemas import CodeIn, LinkTokenIn, PasswordResetConfirmIn, PasswordResetIn
 from .framework import FormErrors, Page, Redirect
-from .session import SESSION, clear_cookie
+from .session import SESSION, clear_cookie, set_cookie
 
 
 def forgotten(web):
@@ -52,6 +52,25 @@ def logout_everywhere(web):
     raise Redirect("/", "logged_out_everywhere")
 
 
+def two_factor(web):
+    """Start (a new key is shown) or, with a code, switch on two-factor login; the session goes on
+    with a new token (the old ones stop working)."""
+    if "code" not in web.form:
+        web.render("two_factor.html", enrolment=accounts_api.enrol_two_factor(web.call()))
+        return
+    body = web.validate(CodeIn, {"code": web.form["code"].strip()}, "two_factor.html",
+                        {"enrolment": {"secret": web.form.get("secret", "")}})
+    try:
+        token = accounts_api.confirm_two_factor(web.call(body))
+    except Problem as problem:
+        if problem.status != 422:
+            raise
+        raise FormErrors("two_factor.html", {"enrolment": {"secret": web.form.get("secret", "")}},
+                         {"code": ["code_failed"]}) from None
+    set_cookie(web.resp, web.gateway.settings, SESSION, token["token"], max_age=token["expires_in"])
+    raise Redirect("/profiel", "two_factor_on")
+
+
 PAGES = [
     Page("GET", "/wachtwoord-vergeten", forgotten),
     Page("POST", "/wachtwoord-vergeten", forgotten),
@@ -60,4 +79,5 @@ PAGES = [
     Page("GET", "/e-mailadres-bevestigen", confirm_email),
     Page("POST", "/e-mailadres-bevestigen", confirm_email),
     Page("POST", "/overal-uitloggen", logout_everywhere, auth="citizen"),
+    Page("POST", "/tweestapsverificatie", two_factor, auth="citizen"),
 ]

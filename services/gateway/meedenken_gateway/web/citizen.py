@@ -3,7 +3,7 @@ handlers), so both always agree."""
 import time
 import urllib.parse
 
-from .. import accounts
+from .. import accounts, twofactor
 from ..api import agenda as agenda_api, me as me_api, solutions as solutions_api, topics as topics_api
 from ..problems import Problem
 from ..routing import require_id
@@ -176,6 +176,9 @@ def login(web):
         if account is None:
             raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
                              {"_form": ["login_failed"]})
+        if not twofactor.check_login_code(web.gateway.db, account, web.form.get("code", "").strip()):
+            raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
+                             {"code": ["code_failed"]})
         _start_session(web, account)
         raise Redirect(next_path, "logged_in")
     web.render("login.html", next=next_path)
