@@ -105,3 +105,12 @@ def test_logout_everywhere_revokes_every_token(api):
         assert api.get("/api/v1/me", token=second).status_code == 401
     third = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).json()["token"]
     assert api.get("/api/v1/me", token=third).status_code == 200
+
+
+def test_logging_out_revokes_that_token_only(api):
+    email, first = fresh_citizen(api)
+    second = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).json()["token"]
+    assert api.post("/api/v1/auth/logout", token=first).status_code == 204
+    for _ in range(4):  # whichever worker answers (none had the account cached before)
+        assert api.get("/api/v1/me", token=first).status_code == 401
+    assert api.get("/api/v1/me", token=second).status_code == 200

@@ -32,6 +32,10 @@ def assert_secure(answer):
         assert policy.startswith("default-src 'none'"), policy
     assert "Strict-Transport-Security" not in answer.headers  # plain HTTP
     assert "Access-Control-Allow-Origin" not in answer.headers
+    if answer.request.headers.get("Authorization") or "meedenken_sessie" in answer.request.headers.get("Cookie", ""):
+        assert answer.headers["Cache-Control"] == "no-store", answer.url
+    if "/api/" in answer.url and "json" in answer.headers.get("Content-Type", ""):
+        assert answer.headers["Content-Disposition"] == 'attachment; filename="api.json"', answer.url
 
 
 def test_every_page_has_the_security_headers(api, world):

@@ -50,6 +50,15 @@ def test_log_out_everywhere_from_the_profile(platform, api):
     assert browser.get("/profiel", allow_redirects=False).status_code == 303  # the session ended too
 
 
+def test_logging_out_ends_the_session_on_the_server(platform, api):
+    email = f"uit-{uuid.uuid4().hex[:6]}@example.nl"
+    register_and_login(api, "Ugo", email)
+    browser = Browser(platform.url).login(email)
+    token = browser.session.cookies.get("meedenken_sessie")
+    assert browser.post("/uitloggen", {}, csrf_from="/profiel").status_code == 303
+    assert api.get("/api/v1/me", token=token).status_code == 401  # a copied cookie is worthless now
+
+
 def test_the_register_form_refuses_a_common_password(platform):
     browser = Browser(platform.url)
     answer = browser.post("/registreren", {"naam": "Piet", "email": f"piet-{uuid.uuid4().hex[:6]}@example.nl",

@@ -6,6 +6,7 @@ e-mail change are signed, expire, and name a fingerprint of the account's passwo
 address, so each works once: using it changes what the fingerprint was made of."""
 import hashlib
 import hmac
+import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -20,6 +21,7 @@ from meedenken_kit.mongo import in_transaction
 from meedenken_kit.outbox import add_event
 from pymongo.errors import DuplicateKeyError
 
+log = logging.getLogger(__name__)
 ROLES = ("citizen", "official", "admin")
 ACCOUNT_REGISTERED = "account.registered.v1"
 ACCOUNT_ROLE_GRANTED = "account.role_granted.v1"
@@ -95,7 +97,9 @@ def authenticate(db, email, password):
     try:
         _hasher.verify(account["password_hash"] if account else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
+        log.info("login failed: wrong password or unknown address (account %s)", account["_id"] if account else "-")
         return None
+    log.info("password accepted for account %s", account["_id"])
     return account
 
 
@@ -127,7 +131,20 @@ def account_for_token(settings, token, load):
     account = load(claims["sub"]) if claims else None
     if account is None or claims.get("gen", 0) != generation(account):
         return None
+    if any(revoked["jti"] == claims.get("jti") for revoked in account.get("revoked_tokens", ())):
+        return None
     return account
+
+
+def revoke_token(settings, db, token):
+    """Log out: this one token stops working (kept on the account until it would have expired)."""
+    claims = _claims(settings, token)
+    if claims is None:
+        return
+    now = datetime.now(timezone.utc)
+    db.accounts.update_one({"_id": claims["sub"]}, {"$pull": {"revoked_tokens": {"exp": {"$lt": now}}}})
+    db.accounts.update_one({"_id": claims["sub"]}, {"$push": {"revoked_tokens": {
+        "jti": claims.get("jti"), "exp": datetime.fromtimestamp(claims["exp"], timezone.utc)}}})
 
 
 def revoke_tokens(db, account_id):

@@ -4,8 +4,12 @@ Pages get a strict Content-Security-Policy: scripts, styles, images and fonts fr
 no inline script or style (the templates have none; tests/test_headers.py scans them), forms post
 only here, nobody may frame us. Other answers (JSON, feeds, files) get a policy that allows
 nothing. HSTS is sent only when the request came over HTTPS: gunicorn sets the scheme from
-X-Forwarded-Proto only for the proxies in TRUSTED_PROXIES."""
+X-Forwarded-Proto only for the proxies in TRUSTED_PROXIES. Answers to a request with credentials (a
+bearer token or the session cookie) are not stored by browsers or caches; API answers are
+attachments, so a browser never renders one as a page."""
 import falcon
+
+from .web.session import SESSION
 
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
                "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -23,6 +27,10 @@ class SecurityHeaders:
         resp.set_header("Cross-Origin-Opener-Policy", "same-origin")
         if req.scheme == "https":
             resp.set_header("Strict-Transport-Security", HSTS)
+        if req.get_header("Authorization") or any(SESSION in name for name in req.cookies):
+            resp.set_header("Cache-Control", "no-store")
+        if req.path.startswith("/api/") and "json" in (resp.content_type or ""):
+            resp.set_header("Content-Disposition", 'attachment; filename="api.json"')
 
 
 def middleware(settings):

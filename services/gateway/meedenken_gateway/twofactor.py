@@ -4,10 +4,12 @@ that require it of their officials (a gateway setting: the gateway authenticates
 An official of such an organisation without two-factor login acts as a citizen there until they
 enrol: the services never see that role. A code is accepted once (the time step of the last one
 used is kept), within one step (30 s) of clock drift."""
+import logging
 import time
 
 import pyotp
 
+log = logging.getLogger(__name__)
 ISSUER = "Meedenken"
 STEP = 30
 
@@ -54,6 +56,7 @@ def check_login_code(db, account, code):
         return True
     step = _matching_step(account["totp_secret"], code, account.get("totp_step"))
     if step is None:
+        log.warning("login failed: wrong or reused two-factor code (account %s)", account["_id"])
         return False
     # conditional on the last step, so the same code cannot log in twice even at the same moment
     return db.accounts.update_one({"_id": account["_id"], "totp_step": account.get("totp_step")},

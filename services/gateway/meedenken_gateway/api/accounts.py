@@ -117,6 +117,14 @@ def confirm_email_change(call):
     return 204, None
 
 
+def logout(call):
+    """This token stops working (at once in this worker, within the 30 s account cache in others)."""
+    _, _, token = call.req.get_header("Authorization").partition(" ")
+    accounts.revoke_token(call.gateway.settings, call.gateway.db, token.strip())
+    call.gateway.accounts.forget(call.account_id)
+    return 204, None
+
+
 def logout_everywhere(call):
     accounts.revoke_tokens(call.gateway.db, call.account_id)
     call.gateway.accounts.forget(call.account_id)
@@ -129,6 +137,8 @@ ROUTES = [
           status=201, answer=Account, errors=(400, 409, 422), tags=A),
     Route("POST", "/api/v1/auth/login", login, "Log in: get a bearer token", body=LoginIn, answer=Token,
           errors=(400, 401, 422), tags=A),
+    Route("POST", "/api/v1/auth/logout", logout, "Log out: this token stops working", auth="citizen", status=204,
+          errors=(401,), tags=A),
     Route("POST", "/api/v1/auth/password-reset", request_password_reset,
           "Forgot the password: a link to choose a new one is mailed when the address has an account "
           "(the answer is the same either way)", body=PasswordResetIn, status=202, tags=A),

@@ -9,7 +9,7 @@ from ..problems import Problem
 from ..routing import require_id
 from ..schemas import AgendaProposalIn, LoginIn, ReactionIn, RegisterIn, ResponseIn, SolutionIn, StatementIn
 from .framework import FormErrors, Page, Redirect, safe_next
-from .session import SESSION, clear_cookie, set_cookie
+from .session import SESSION, clear_cookie, get_cookie, set_cookie
 
 ORG_CACHE_SECONDS = 30
 _orgs = {}
@@ -206,6 +206,10 @@ def _start_session(web, account):
 
 
 def logout(web):
+    token = get_cookie(web.req, web.gateway.settings, SESSION)
+    if token and web.account:
+        accounts.revoke_token(web.gateway.settings, web.gateway.db, token)
+        web.gateway.accounts.forget(web.account["_id"])
     clear_cookie(web.resp, web.gateway.settings, SESSION)
     raise Redirect("/", "logged_out")
 
