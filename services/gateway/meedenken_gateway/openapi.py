@@ -26,7 +26,8 @@ def build(routes, version="0.1.0"):
     for route in routes:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
     for path, operations in paths.items():
-        parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string", "pattern": f"^{path_pattern(name).pattern}$"}}
+        parameters = [{"name": name, "in": "path", "required": True,
+                       "schema": {"type": "string", "pattern": f"^{path_pattern(name).pattern}$"}}
                       for name in PATH_PARAM.findall(path)]
         spec.path(path=path, operations=operations, parameters=parameters)
     return spec.to_dict()

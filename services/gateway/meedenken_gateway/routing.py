@@ -1,7 +1,8 @@
 """One table of routes drives both the HTTP handling and the OpenAPI document.
 
 A route says who may call it (``anonymous``; ``citizen``: any logged-in account; ``official``:
-logged in, and the service checks the role for the resource's organisation), what body and query
+logged in, and the service checks the role for the resource's organisation; ``x-auth`` in the
+OpenAPI document, proven by tests/test_authorisation.py), what body and query
 it takes and what it answers. A handler is ``handler(call, **path_params)`` and returns the body
 (for the route's status) or ``(status, body)``; the body is JSON, or a ``Raw`` body for a route
 with another ``media_type`` (e.g. the Prometheus text on /metrics).
