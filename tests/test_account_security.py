@@ -86,8 +86,8 @@ def test_changing_the_password_needs_the_current_one_and_revokes_earlier_tokens(
 def test_an_email_change_is_confirmed_by_a_link_to_the_new_address(api, gateway_db):
     email, token = fresh_citizen(api)
     new_email = f"nieuw-{uuid.uuid4().hex[:8]}@example.nl"
-    assert api.post("/api/v1/me/email", {"email": new_email, "password": "fout fout fout"}, token=token).status_code == 403
-    assert api.post("/api/v1/me/email", {"email": new_email, "password": PASSWORD}, token=token).status_code == 202
+    assert api.post("/api/v1/me/email", {"email": new_email, "current_password": "fout fout fout"}, token=token).status_code == 403
+    assert api.post("/api/v1/me/email", {"email": new_email, "current_password": PASSWORD}, token=token).status_code == 202
     assert api.get("/api/v1/me", token=token).json()["email"] == email  # not before it is confirmed
     link = mailed_token(gateway_db, new_email)
     assert api.post("/api/v1/auth/email-change/confirm", {"token": link}).status_code == 204

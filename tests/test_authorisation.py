@@ -13,7 +13,7 @@ BODIES = {
     "post /api/v1/auth/login": {"email": "matrix@example.nl", "password": "een lang wachtwoord"},
     "post /api/v1/me/password": {"current_password": "een lang wachtwoord", "password": "nog een lang wachtwoord"},
     "post /api/v1/me/two-factor/confirm": {"code": "123456"},
-    "post /api/v1/me/email": {"email": "matrix-nieuw@example.nl", "password": "een lang wachtwoord"},
+    "post /api/v1/me/email": {"email": "matrix-nieuw@example.nl", "current_password": "een lang wachtwoord"},
     "post /api/v1/topics": {"org": "{slug}", "title": "Matrix", "summary": "Wie mag dit?"},
     "patch /api/v1/topics/{topic_id}": {"summary": "Gewijzigd"},
     "post /api/v1/topics/{topic_id}/phase": {"phase": "co_create"},

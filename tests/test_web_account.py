@@ -30,13 +30,32 @@ def test_a_new_email_address_is_confirmed_on_a_page(platform, api, gateway_db):
     email = f"oud-{uuid.uuid4().hex[:6]}@example.nl"
     token = register_and_login(api, "Otto", email)[1]
     new_email = f"nieuw-{uuid.uuid4().hex[:6]}@example.nl"
-    assert api.post("/api/v1/me/email", {"email": new_email, "password": PASSWORD}, token=token).status_code == 202
+    assert api.post("/api/v1/me/email", {"email": new_email, "current_password": PASSWORD}, token=token).status_code == 202
     link = mailed_token(gateway_db, new_email)
     browser = Browser(platform.url)
     assert browser.get(f"/e-mailadres-bevestigen?token={link}").status_code == 200
     confirmed = browser.post("/e-mailadres-bevestigen", {"token": link}, csrf_from="/wachtwoord-vergeten")
     assert confirmed.status_code == 303, confirmed.text
     Browser(platform.url).login(new_email)
+
+
+def test_the_password_and_the_email_address_change_on_the_profile(platform, api, gateway_db):
+    email = f"profiel-{uuid.uuid4().hex[:6]}@example.nl"
+    token = register_and_login(api, "Pim", email)[1]
+    browser = Browser(platform.url).login(email)
+    wrong = browser.post("/profiel/wachtwoord", {"huidig_wachtwoord": "fout fout fout", "wachtwoord": NEW_PASSWORD},
+                         csrf_from="/profiel")
+    assert wrong.status_code == 422 and "niet uw huidige wachtwoord" in wrong.text
+    assert wrong.text.count('aria-invalid="true"') == 1  # only in the form that was sent
+    changed = browser.post("/profiel/wachtwoord", {"huidig_wachtwoord": PASSWORD, "wachtwoord": NEW_PASSWORD},
+                           csrf_from="/profiel", follow=True)
+    assert changed.url.endswith("/profiel") and "Uw nieuwe wachtwoord is opgeslagen" in changed.text
+    assert api.get("/api/v1/me", token=token).status_code == 401  # other sessions ended, this one goes on
+    new_email = f"profiel-nieuw-{uuid.uuid4().hex[:6]}@example.nl"
+    sent = browser.post("/profiel/e-mailadres", {"email": new_email, "huidig_wachtwoord": NEW_PASSWORD},
+                        csrf_from="/profiel")
+    assert sent.status_code == 303
+    assert mailed_token(gateway_db, new_email)
 
 
 def test_log_out_everywhere_from_the_profile(platform, api):

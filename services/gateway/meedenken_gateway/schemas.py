@@ -49,7 +49,7 @@ class PasswordChangeIn(Schema):
 
 class EmailChangeIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
 
 
 class LinkTokenIn(Schema):

@@ -99,7 +99,7 @@ def change_password(call):
 
 def request_email_change(call):
     """The new address gets a link; the change happens when it is followed."""
-    _require_password(call, call.body["password"])
+    _require_password(call, call.body["current_password"])
     email = accounts.normalise_email(call.body["email"])
     link = _link(call, call.account, EMAIL, "/e-mailadres-bevestigen", email=email)
     accounts.queue_mail(call.gateway.db, email, "Bevestig uw nieuwe e-mailadres voor Meedenken",

@@ -2,7 +2,7 @@
 two-factor login; they call the API's handlers, like every page."""
 from ..api import accounts as accounts_api
 from ..problems import Problem
-from ..schemas import CodeIn, LinkTokenIn, PasswordResetConfirmIn, PasswordResetIn
+from ..schemas import CodeIn, EmailChangeIn, LinkTokenIn, PasswordChangeIn, PasswordResetConfirmIn, PasswordResetIn
 from .framework import FormErrors, Page, Redirect
 from .session import SESSION, clear_cookie, set_cookie
 
@@ -46,6 +46,32 @@ def confirm_email(web):
     web.render("email_confirm.html", token=token)
 
 
+def _with_current_password(web, form, handler, schema, data):
+    """Run an API handler that needs the current password; errors show at that form on the profile."""
+    body = web.validate(schema, data, "profile.html", {"failed": form})
+    try:
+        return handler(web.call(body))
+    except Problem as problem:
+        if problem.status != 403:
+            raise
+        raise FormErrors("profile.html", {"values": web.form, "failed": form},
+                         {"current_password": ["password_wrong"]}) from None
+
+
+def change_password(web):
+    """The session goes on with a new token; every other one ends."""
+    token = _with_current_password(web, "password", accounts_api.change_password, PasswordChangeIn, {
+        "current_password": web.form.get("huidig_wachtwoord", ""), "password": web.form.get("wachtwoord", "")})
+    set_cookie(web.resp, web.gateway.settings, SESSION, token["token"], max_age=token["expires_in"])
+    raise Redirect("/profiel", "password_changed")
+
+
+def change_email(web):
+    _with_current_password(web, "email", accounts_api.request_email_change, EmailChangeIn, {
+        "email": web.form.get("email", "").strip(), "current_password": web.form.get("huidig_wachtwoord", "")})
+    raise Redirect("/profiel", "email_link_sent")
+
+
 def logout_everywhere(web):
     accounts_api.logout_everywhere(web.call())
     clear_cookie(web.resp, web.gateway.settings, SESSION)
@@ -79,5 +105,7 @@ PAGES = [
     Page("GET", "/e-mailadres-bevestigen", confirm_email),
     Page("POST", "/e-mailadres-bevestigen", confirm_email),
     Page("POST", "/overal-uitloggen", logout_everywhere, auth="citizen"),
+    Page("POST", "/profiel/wachtwoord", change_password, auth="citizen"),
+    Page("POST", "/profiel/e-mailadres", change_email, auth="citizen"),
     Page("POST", "/tweestapsverificatie", two_factor, auth="citizen"),
 ]
