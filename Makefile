@@ -6,7 +6,7 @@ PACKAGES := libs/meedenken-kit services/topics services/votes services/notificat
 WEB := services/gateway/meedenken_gateway/web
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench bench-baseline bench-opinions deploy-check clean
+.PHONY: install run test fuzz audit bench bench-baseline bench-opinions deploy-check clean
 
 install: $(STAMP)
 
@@ -24,6 +24,14 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# the schemathesis run of `make test` with many more examples per operation (takes ~10 minutes)
+fuzz: install
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-150} $(BIN)/python -m pytest tests/test_fuzz.py
+
+# pip-audit over constraints.txt; where the vulnerability data cannot be reached it says so and exits 0
+audit: install
+	$(BIN)/python scripts/audit.py
 
 clean:
 	rm -rf $(VENV) .run

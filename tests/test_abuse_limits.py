@@ -21,7 +21,7 @@ LIMITS = "register=0/3/3,post=2/100/600,answer=3/0/600,support=0/0/60,ballot=0/0
 def limited(platform):
     port = free_port()
     env = {**platform.env("gateway"), "PORT": str(port), "RATE_LIMITS": LIMITS, "GATEWAY_WORKERS": "2",
-           "GATEWAY_THREADS": "2"}
+           "GATEWAY_THREADS": "2", "TRUSTED_PROXIES": "127.0.0.1"}
     platform.processes.start("gateway-limited", [str(BIN / "gunicorn"), "-c", str(ROOT / "services/gateway/meedenken_gateway/gunicorn_conf.py"),
                                                  "meedenken_gateway.wsgi:app"], env=env)
     url = f"http://127.0.0.1:{port}"
@@ -43,9 +43,10 @@ def too_many(answer):
     return int(answer.headers["Retry-After"])
 
 
-def register(api, n):
+def register(api, n, forwarded_for=None):
     return api.post("/api/v1/auth/register", {"email": f"limiet-{n}-{uuid.uuid4().hex[:8]}@example.nl",
-                                              "password": PASSWORD, "display_name": f"Limiet {n}"})
+                                              "password": PASSWORD, "display_name": f"Limiet {n}"},
+                    headers={"X-Forwarded-For": forwarded_for} if forwarded_for else {})
 
 
 def test_registration_per_address_is_limited_and_resets_with_its_window(limited):
@@ -56,6 +57,13 @@ def test_registration_per_address_is_limited_and_resets_with_its_window(limited)
     wait = too_many(register(limited, 4))
     time.sleep(wait)
     assert register(limited, 5).status_code == 201
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(limited):
+    time.sleep(3 - time.time() % 3 + 0.05)
+    # a client's own X-Forwarded-For entry comes first; the proxy's last entry is the address
+    assert [register(limited, n, f"10.9.9.9, 192.0.2.{n % 2 + 1}").status_code for n in range(6)] == [201] * 6
+    too_many(register(limited, 7, "203.0.113.5, 192.0.2.1"))
 
 
 def test_posting_is_limited_per_account_and_counted_across_workers(limited, api):

@@ -34,7 +34,7 @@ class Limit:
 
 DEFAULTS = {
     "register": Limit("register", 0, 10, 3600),
-    "login": Limit("login", 0, 60, 900),
+    "login": Limit("login", 20, 60, 900),
     "post": Limit("post", 30, 300, 600),        # reactions, statements, solutions, agenda proposals
     # per address off: a statement answer is one click, and a town hall's wifi or a carrier's NAT
     # puts thousands of citizens behind one address; per account it still holds
@@ -47,6 +47,13 @@ DEFAULTS = {
 ROUTES = {
     ("POST", "/api/v1/auth/register"): "register", ("POST", "/registreren"): "register",
     ("POST", "/api/v1/auth/login"): "login", ("POST", "/inloggen"): "login",
+    # everything else that tries a password, a code or a link
+    ("POST", "/api/v1/auth/password-reset"): "login", ("POST", "/wachtwoord-vergeten"): "login",
+    ("POST", "/api/v1/auth/password-reset/confirm"): "login", ("POST", "/wachtwoord-herstellen"): "login",
+    ("POST", "/api/v1/auth/email-change/confirm"): "login", ("POST", "/e-mailadres-bevestigen"): "login",
+    ("POST", "/api/v1/me/password"): "login", ("POST", "/profiel/wachtwoord"): "login",
+    ("POST", "/api/v1/me/email"): "login", ("POST", "/profiel/e-mailadres"): "login",
+    ("POST", "/api/v1/me/two-factor/confirm"): "login", ("POST", "/tweestapsverificatie"): "login",
     ("POST", "/api/v1/topics/{topic_id}/reactions"): "post", ("POST", "/onderwerpen/{topic_id}/reacties"): "post",
     ("POST", "/api/v1/topics/{topic_id}/statements"): "post", ("POST", "/onderwerpen/{topic_id}/stellingen"): "post",
     ("POST", "/api/v1/topics/{topic_id}/solutions"): "post", ("POST", "/onderwerpen/{topic_id}/oplossingen"): "post",
@@ -95,13 +102,22 @@ class AbuseLimits:
             return
         limit = self.gateway.settings.rate_limits[name]
         try:
-            limit.hit(self.gateway.db, self._account_id(req), req.remote_addr)
+            limit.hit(self.gateway.db, self._account_id(req), self._address(req))
         except Problem as problem:
             render = getattr(resource, "render_problem", None)
             if render is None:
                 raise
             render(req, resp, problem)  # a web page: an error page, not JSON
             resp.complete = True
+
+    def _address(self, req):
+        """The TCP peer; behind a trusted proxy (``TRUSTED_PROXIES``) the address that proxy added
+        last to ``X-Forwarded-For`` (what a client writes there itself comes before it)."""
+        trusted = self.gateway.settings.trusted_proxies
+        forwarded = req.get_header("X-Forwarded-For")
+        if forwarded and ("*" in trusted or req.remote_addr in trusted):
+            return forwarded.split(",")[-1].strip() or req.remote_addr
+        return req.remote_addr
 
     def _account_id(self, req):
         """Who calls, from the bearer token or the session cookie (no database read)."""

@@ -1,4 +1,12 @@
-"""Accounts, password hashes and bearer tokens: the gateway's own data (database MONGO_DB)."""
+"""Accounts, password hashes and bearer tokens: the gateway's own data (database MONGO_DB).
+
+A token names its account and the account's token generation; raising the generation ("log out
+everywhere", a new password) makes every earlier token invalid. Links for a password reset or an
+e-mail change are signed, expire, and name a fingerprint of the account's password hash and e-mail
+address, so each works once: using it changes what the fingerprint was made of."""
+import hashlib
+import hmac
+import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -8,13 +16,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from bson import ObjectId
 from meedenken_kit import correlation
-from meedenken_kit.envelope import new_event
+from meedenken_kit.envelope import new_event, rfc3339
 from meedenken_kit.mongo import in_transaction
 from meedenken_kit.outbox import add_event
 from pymongo.errors import DuplicateKeyError
 
 from . import residency
 
+log = logging.getLogger(__name__)
 ROLES = ("citizen", "official", "admin")
 ACCOUNT_REGISTERED = "account.registered.v1"
 ACCOUNT_ROLE_GRANTED = "account.role_granted.v1"
@@ -45,8 +54,8 @@ def default_display_name(email):
 def public(account):
     """What may leave the gateway: never the hash."""
     return {"id": account["_id"], "email": account["email"], "display_name": account["display_name"],
-            "roles": account.get("roles", {}), "created_at": account["created_at"],
-            "residencies": residency.residencies(account)}
+            "roles": account.get("roles", {}), "created_at": rfc3339(account["created_at"]),
+            "residencies": residency.residencies(account), "two_factor": bool(account.get("totp_secret"))}
 
 
 def register(client, db, email, password, display_name, roles=None):
@@ -90,22 +99,105 @@ def authenticate(db, email, password):
     try:
         _hasher.verify(account["password_hash"] if account else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
+        log.info("login failed: wrong password or unknown address (account %s)", account["_id"] if account else "-")
         return None
+    log.info("password accepted for account %s", account["_id"])
     return account
 
 
-def issue_token(settings, account_id):
+def generation(account):
+    return account.get("token_generation", 0)
+
+
+def issue_token(settings, account_id, token_generation=0):
     now = datetime.now(timezone.utc)
-    claims = {"sub": account_id, "iat": now, "exp": now + timedelta(seconds=settings.token_ttl_seconds),
-              "jti": uuid.uuid4().hex}
+    claims = {"sub": account_id, "gen": token_generation, "iat": now,
+              "exp": now + timedelta(seconds=settings.token_ttl_seconds), "jti": uuid.uuid4().hex}
     return jwt.encode(claims, settings.secret_key, algorithm="HS256")
 
 
-def account_id_from_token(settings, token):
-    """The account id a valid, unexpired token names; None otherwise."""
+def _claims(settings, token, purpose=None):
     try:
         claims = jwt.decode(token, settings.secret_key, algorithms=["HS256"], options={"require": ["sub", "exp"]})
     except jwt.PyJWTError:
         return None
-    subject = claims.get("sub")
-    return subject if isinstance(subject, str) else None
+    if not isinstance(claims.get("sub"), str) or claims.get("purpose") != purpose:
+        return None
+    return claims
+
+
+def account_id_from_token(settings, token):
+    """The subject of a validly signed, unexpired bearer token, without reading the account (the
+    abuse limits count by it; whether the token is revoked is checked where it is used)."""
+    claims = _claims(settings, token)
+    return claims["sub"] if claims else None
+
+
+def account_for_token(settings, token, load):
+    """The account a valid, unexpired, unrevoked bearer token names (``load(id)`` reads it); None
+    otherwise."""
+    claims = _claims(settings, token)
+    account = load(claims["sub"]) if claims else None
+    if account is None or claims.get("gen", 0) != generation(account):
+        return None
+    if any(revoked["jti"] == claims.get("jti") for revoked in account.get("revoked_tokens", ())):
+        return None
+    return account
+
+
+def revoke_token(settings, db, token):
+    """Log out: this one token stops working (kept on the account until it would have expired)."""
+    claims = _claims(settings, token)
+    if claims is None:
+        return
+    now = datetime.now(timezone.utc)
+    db.accounts.update_one({"_id": claims["sub"]}, {"$pull": {"revoked_tokens": {"exp": {"$lt": now}}}})
+    db.accounts.update_one({"_id": claims["sub"]}, {"$push": {"revoked_tokens": {
+        "jti": claims.get("jti"), "exp": datetime.fromtimestamp(claims["exp"], timezone.utc)}}})
+
+
+def revoke_tokens(db, account_id):
+    """Log out everywhere: every token issued so far stops working."""
+    db.accounts.update_one({"_id": account_id}, {"$inc": {"token_generation": 1}})
+
+
+def _fingerprint(settings, account):
+    material = f"{account['password_hash']}|{account['email']}".encode()
+    return hmac.new(settings.secret_key.encode(), material, hashlib.sha256).hexdigest()[:32]
+
+
+def issue_link_token(settings, account, purpose, seconds, **extra):
+    now = datetime.now(timezone.utc)
+    claims = {"sub": account["_id"], "purpose": purpose, "fp": _fingerprint(settings, account), "iat": now,
+              "exp": now + timedelta(seconds=seconds), **extra}
+    return jwt.encode(claims, settings.secret_key, algorithm="HS256")
+
+
+def redeem_link_token(settings, db, token, purpose):
+    """(account, claims) for a valid link token of this purpose not used yet; None otherwise."""
+    claims = _claims(settings, token, purpose)
+    account = get(db, claims["sub"]) if claims else None
+    if account is None or not hmac.compare_digest(claims.get("fp", ""), _fingerprint(settings, account)):
+        return None
+    return account, claims
+
+
+def set_password(db, account_id, password):
+    """A new password; every token issued before stops working."""
+    db.accounts.update_one({"_id": account_id}, {"$set": {"password_hash": _hasher.hash(password)},
+                                                 "$inc": {"token_generation": 1}})
+
+
+def change_email(db, account_id, email):
+    try:
+        db.accounts.update_one({"_id": account_id}, {"$set": {"email": normalise_email(email)},
+                                                     "$inc": {"token_generation": 1}})
+    except DuplicateKeyError:
+        raise EmailTaken(email) from None
+
+
+def queue_mail(db, to, subject, body):
+    """Mail waits in the gateway's ``mail_outbox`` collection for a sender (there is no SMTP sender
+    yet: docs/security.md)."""
+    db.mail_outbox.insert_one({"to": to, "subject": subject, "body": body, "created_at": datetime.now(timezone.utc),
+                               "sent": False})

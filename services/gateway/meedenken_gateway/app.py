@@ -11,7 +11,7 @@ from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
 from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
-from . import abuse, accounts, openapi, problems, ratelimit, residency, web
+from . import abuse, accounts, headers, openapi, problems, ratelimit, residency, twofactor, web
 from .api import ROUTES
 from .cache import TTLCache
 from .observability import RequestObserver
@@ -34,6 +34,8 @@ class Gateway:
         self.openapi = openapi.build(ROUTES)
         # accounts behind tokens: a role change or removal takes effect within this many seconds
         self.accounts = TTLCache(seconds=30)
+        # organisations that require two-factor login of their officials (a change takes this long)
+        self.two_factor_policy = TTLCache(seconds=30)
         # whether a statement can be answered (its phase): checked with topics at most this often
         self.answerable = TTLCache(seconds=5)
 
@@ -90,11 +92,26 @@ class Gateway:
         if not header:
             return None
         scheme, _, token = header.partition(" ")
-        account_id = accounts.account_id_from_token(self.settings, token.strip()) if scheme.lower() == "bearer" else None
-        account = self.accounts.get_or_load(account_id, lambda: accounts.get(self.db, account_id)) if account_id else None
+        account = self.account_for_token(token.strip()) if scheme.lower() == "bearer" else None
         if account is None:
             raise problems.Problem(401, "The token is invalid or has expired; log in again.")
         return account
+
+    def account_for_token(self, token, cached=True):
+        """The API caches accounts for 30 s per process: a revocation takes effect at once in the
+        process that made it (it forgets the account) and within 30 s in the others."""
+        def load(account_id):
+            if not cached:
+                return accounts.get(self.db, account_id)
+            return self.accounts.get_or_load(account_id, lambda: accounts.get(self.db, account_id))
+        return accounts.account_for_token(self.settings, token, load)
+
+    def roles_of(self, account):
+        """The roles the services may see (twofactor.effective_roles)."""
+        if twofactor.enabled(account) or not twofactor.may_enrol(account):
+            return account.get("roles", {})
+        required = self.two_factor_policy.get_or_load("orgs", lambda: twofactor.requiring_orgs(self.db))
+        return twofactor.effective_roles(account, required)
 
     def readiness(self):
         try:
@@ -129,7 +146,8 @@ class GatewayApp(falcon.App):
 
 def create_app(settings=None):
     gateway = Gateway(settings or Settings.from_env())
-    app = GatewayApp(media_type=falcon.MEDIA_JSON, middleware=[RequestObserver(), abuse.AbuseLimits(gateway)])
+    app = GatewayApp(media_type=falcon.MEDIA_JSON,
+                     middleware=[RequestObserver(), *headers.middleware(gateway.settings), abuse.AbuseLimits(gateway)])
     app.req_options.strip_url_path_trailing_slash = True
     app.req_options.auto_parse_form_urlencoded = False
     problems.install(app)

@@ -7,7 +7,7 @@ import sys
 
 from marshmallow import ValidationError
 
-from . import accounts, deadletters, residency
+from . import accounts, deadletters, residency, twofactor
 from .app import Gateway
 from .importer import Importer, load_file
 from .rpc import RpcError, RemoteError
@@ -33,6 +33,13 @@ def create_user(gateway, args):
         args.email, args.password, args.display_name, {args.org: args.role})
     verb = "updated" if existed else "created"
     print(f"account {account['email']} {verb}: {args.role} of {args.org} (id {account['_id']})")
+
+
+def require_two_factor(gateway, args):
+    gateway.rpc.call("topics", "get_org", args.slug)
+    twofactor.set_required(gateway.db, args.slug, not args.off)
+    state = "no longer requires" if args.off else "requires"
+    print(f"{args.slug} {state} two-factor login of its officials (in effect within 30 s)")
 
 
 def import_file(gateway, args):
@@ -84,6 +91,11 @@ def parser():
     user.add_argument("--role", required=True, choices=accounts.ROLES)
     user.add_argument("--display-name")
     user.set_defaults(run=create_user)
+    two = sub.add_parser("require-two-factor", help="an organisation's officials must log in with two factors "
+                         "(without, they act as citizens there until they enrol)")
+    two.add_argument("slug")
+    two.add_argument("--off", action="store_true", help="no longer require it")
+    two.set_defaults(run=require_two_factor)
     dlq = sub.add_parser("dlq", help="the dead-letter queue: list, replay to the original queue, or drop")
     dlq.add_argument("action", choices=["list", "replay", "drop"])
     dlq.add_argument("--id", action="append", help="a letter's id from `dlq list` (repeatable)")

@@ -21,6 +21,8 @@ worker_class = "gthread"
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
 threads = int(os.environ.get("GATEWAY_THREADS", "8"))
 control_socket_disable = True
+# X-Forwarded-Proto (https: HSTS, secure links) is believed only from these proxies' addresses
+forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
 accesslog = None
 logconfig_dict = {
     "version": 1,

@@ -6,6 +6,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 
 from . import abuse
 from .problems import CONTENT_TYPE, TITLES
+from .routing import path_pattern
 from .schemas import Problem
 
 PATH_PARAM = re.compile(r"{(\w+)}")
@@ -26,7 +27,8 @@ def build(routes, version="0.1.0"):
     for route in routes:
         paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
     for path, operations in paths.items():
-        parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        parameters = [{"name": name, "in": "path", "required": True,
+                       "schema": {"type": "string", "pattern": f"^{path_pattern(name).pattern}$"}}
                       for name in PATH_PARAM.findall(path)]
         spec.path(path=path, operations=operations, parameters=parameters)
     return spec.to_dict()
@@ -47,7 +49,7 @@ def _operation(route):
         success["content"] = {route.media_type: {"schema": {"type": "string"}}}
     elif route.answer is not None:
         success["content"] = {"application/json": {"schema": route.answer}}
-    elif route.status != 204:
+    elif route.status not in (202, 204):
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
     responses = {str(route.status): success}
     errors = set(route.errors) | {500, 503}

@@ -1,7 +1,8 @@
 """One table of routes drives both the HTTP handling and the OpenAPI document.
 
 A route says who may call it (``anonymous``; ``citizen``: any logged-in account; ``official``:
-logged in, and the service checks the role for the resource's organisation), what body and query
+logged in, and the service checks the role for the resource's organisation; ``x-auth`` in the
+OpenAPI document, proven by tests/test_authorisation.py), what body and query
 it takes and what it answers. A handler is ``handler(call, **path_params)`` and returns the body
 (for the route's status) or ``(status, body)``; the body is JSON, or a ``Raw`` body for a route
 with another ``media_type`` (e.g. the Prometheus text on /metrics).
@@ -18,6 +19,13 @@ from .problems import Problem
 MAX_BODY = 1024 * 1024
 AUTH_LEVELS = ("anonymous", "citizen", "official")
 ID_PATTERN = re.compile(r"[0-9a-f]{24}")
+SLUG_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+
+
+def path_pattern(name):
+    """What a path parameter looks like (documented in the OpenAPI document, checked before a
+    handler runs): ids are 24 hex digits, organisations are slugs."""
+    return ID_PATTERN if name.endswith("_id") else SLUG_PATTERN
 
 
 def require_id(value, what):
@@ -73,7 +81,7 @@ class Call:
         if self.account is None:
             return None
         return {"id": self.account["_id"], "name": self.account["display_name"],
-                "roles": self.account.get("roles", {})}
+                "roles": self.gateway.roles_of(self.account)}
 
     @property
     def account_id(self):
@@ -126,6 +134,8 @@ class PathResource:
 
     def _serve(self, req, resp, **params):
         route = self.routes[req.method]
+        if not all(path_pattern(name).fullmatch(value) for name, value in params.items()):
+            raise Problem(404, "Nothing found at this address.")
         account = self.gateway.authenticate(req)
         if route.auth != "anonymous" and account is None:
             raise Problem(401, "Log in to do this (send a bearer token).")

@@ -2,6 +2,8 @@
 the documented shapes of the answers (used for the OpenAPI document)."""
 from marshmallow import Schema, fields, validate
 
+from .passwords import VALIDATORS as PASSWORD_RULES
+
 PHASES = ["draft", "inform", "consult", "advise", "co_create", "co_decide", "decided", "closed"]
 ID = validate.Regexp(r"^[0-9a-f]{24}\Z", error="Not a valid id.")
 SLUG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z", error="Lowercase letters, digits and hyphens.")
@@ -16,13 +18,42 @@ def text(max_length, min_length=1, **kwargs):
 
 class RegisterIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=12, max=256))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_RULES)
     display_name = text(80, required=True, min_length=2)
 
 
 class LoginIn(Schema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254))
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    code = fields.String(load_only=True, validate=validate.Length(max=10), metadata={
+        "description": "the 6-digit code of the authenticator app, for accounts with two-factor login"})
+
+
+class CodeIn(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{6}\Z", error="Six digits."))
+
+
+class PasswordResetIn(Schema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+
+
+class PasswordResetConfirmIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_RULES)
+
+
+class PasswordChangeIn(Schema):
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+    password = fields.String(required=True, load_only=True, validate=PASSWORD_RULES)
+
+
+class EmailChangeIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=256))
+
+
+class LinkTokenIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
 
 
 class TopicIn(Schema):
@@ -137,6 +168,12 @@ class Account(Schema):
     created_at = fields.DateTime()
     residencies = fields.List(fields.Nested(lambda: Residency()), metadata={
         "description": "organisations where I am a verified resident"})
+    two_factor = fields.Boolean(metadata={"description": "whether logging in needs an authenticator code"})
+
+
+class TwoFactorEnrolment(Schema):
+    secret = fields.String(metadata={"description": "the key to type into an authenticator app"})
+    uri = fields.String(metadata={"description": "the same as an otpauth:// URI (for a QR code)"})
 
 
 class Token(Schema):

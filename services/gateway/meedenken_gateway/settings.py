@@ -24,7 +24,9 @@ class Settings:
     public_url: str
     vote_partitions: int
     rate_limits: dict = None
+    trusted_proxies: tuple = ()
     metrics_dir: str = None
+    cors_origins: tuple = ()
 
     @classmethod
     def from_env(cls, environ=None):
@@ -41,8 +43,11 @@ class Settings:
             public_url=e.get("PUBLIC_URL", f"http://127.0.0.1:{e.get('PORT', '8000')}"),
             vote_partitions=int(e.get("VOTE_PARTITIONS", "4")),
             rate_limits=limits_from(e.get("RATE_LIMITS")),
+            trusted_proxies=tuple(p.strip() for p in e.get("TRUSTED_PROXIES", "").split(",") if p.strip()),
             # prometheus-client's multiprocess directory; gunicorn_conf.py sets it for every run
             metrics_dir=e.get("PROMETHEUS_MULTIPROC_DIR") or None,
+            # other sites whose scripts may call the API (exact origins); none by default
+            cors_origins=tuple(o.strip() for o in e.get("CORS_ORIGINS", "").split(",") if o.strip()),
         )
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")

@@ -1,8 +1,16 @@
-"""Register and log in."""
-from .. import abuse, accounts
+"""Register and log in; a forgotten password; the logged-in account's password, e-mail address
+and sessions."""
+import logging
+
+from .. import abuse, accounts, twofactor
 from ..problems import Problem
 from ..routing import Route
-from ..schemas import Account, LoginIn, RegisterIn, Token
+from ..schemas import (Account, CodeIn, EmailChangeIn, LinkTokenIn, LoginIn, PasswordChangeIn, PasswordResetConfirmIn,
+                       PasswordResetIn, RegisterIn, Token, TwoFactorEnrolment)
+
+log = logging.getLogger(__name__)
+LINK_SECONDS = 3600
+RESET, EMAIL = "password-reset", "email-change"
 
 
 def register(call):
@@ -14,18 +22,146 @@ def register(call):
     return accounts.public(account)
 
 
+def _token(call, account):
+    settings = call.gateway.settings
+    return {"token": accounts.issue_token(settings, account["_id"], accounts.generation(account)),
+            "token_type": "Bearer", "expires_in": settings.token_ttl_seconds}
+
+
 def login(call):
     account = abuse.login(call.gateway.db, call.body["email"], call.body["password"])
     if account is None:
         raise Problem(401, "E-mail address or password is incorrect.")
+    if twofactor.enabled(account) and not call.body.get("code"):
+        raise Problem(401, "Enter the code of your authenticator app.", kind="two-factor-required")
+    if not twofactor.check_login_code(call.gateway.db, account, call.body.get("code")):
+        abuse.after_login(call.gateway.db, call.body["email"], False)  # a wrong code is a failed login too
+        raise Problem(401, "The code is incorrect or has been used already.", kind="two-factor-failed")
+    return _token(call, account)
+
+
+def enrol_two_factor(call):
+    if not twofactor.may_enrol(call.account):
+        raise Problem(403, "Two-factor login is for officials and admins.")
+    return twofactor.start_enrolment(call.gateway.db, call.account)
+
+
+def confirm_two_factor(call):
+    """On from now: every earlier token stops working; the answer is a new one."""
+    account = accounts.get(call.gateway.db, call.account_id)
+    if not twofactor.confirm_enrolment(call.gateway.db, account, call.body["code"]):
+        raise Problem(422, "The code does not fit; start again if the key was lost.", {"code": ["Incorrect code."]})
+    call.gateway.accounts.forget(call.account_id)
+    return _token(call, accounts.get(call.gateway.db, call.account_id))
+
+
+def _link(call, account, purpose, path, **extra):
     settings = call.gateway.settings
-    return {"token": accounts.issue_token(settings, account["_id"]), "token_type": "Bearer",
-            "expires_in": settings.token_ttl_seconds}
+    token = accounts.issue_link_token(settings, account, purpose, LINK_SECONDS, **extra)
+    return f"{settings.public_url}{path}?token={token}"
 
 
+def request_password_reset(call):
+    """The same answer whether or not the address has an account (no account enumeration)."""
+    account = accounts.find_by_email(call.gateway.db, call.body["email"])
+    if account is not None:
+        link = _link(call, account, RESET, "/wachtwoord-herstellen")
+        accounts.queue_mail(call.gateway.db, account["email"], "Nieuw wachtwoord voor Meedenken",
+                            f"Kies een nieuw wachtwoord via deze link (één uur geldig, één keer te gebruiken):\n{link}\n")
+    return 202, None
+
+
+def _redeem(call, purpose):
+    redeemed = accounts.redeem_link_token(call.gateway.settings, call.gateway.db, call.body["token"], purpose)
+    if redeemed is None:
+        raise Problem(400, "This link is invalid, has expired or has been used already.")
+    return redeemed
+
+
+def reset_password(call):
+    account, _ = _redeem(call, RESET)
+    accounts.set_password(call.gateway.db, account["_id"], call.body["password"])
+    call.gateway.accounts.forget(account["_id"])
+    return 204, None
+
+
+def _require_password(call, password):
+    if accounts.authenticate(call.gateway.db, call.account["email"], password) is None:
+        raise Problem(403, "The current password is incorrect.")
+
+
+def change_password(call):
+    """Every token issued before stops working; the answer is a new one."""
+    _require_password(call, call.body["current_password"])
+    accounts.set_password(call.gateway.db, call.account_id, call.body["password"])
+    call.gateway.accounts.forget(call.account_id)
+    return _token(call, accounts.get(call.gateway.db, call.account_id))
+
+
+def request_email_change(call):
+    """The new address gets a link; the change happens when it is followed."""
+    _require_password(call, call.body["current_password"])
+    email = accounts.normalise_email(call.body["email"])
+    link = _link(call, call.account, EMAIL, "/e-mailadres-bevestigen", email=email)
+    accounts.queue_mail(call.gateway.db, email, "Bevestig uw nieuwe e-mailadres voor Meedenken",
+                        f"Bevestig uw nieuwe e-mailadres via deze link (één uur geldig):\n{link}\n")
+    return 202, None
+
+
+def confirm_email_change(call):
+    account, claims = _redeem(call, EMAIL)
+    try:
+        accounts.change_email(call.gateway.db, account["_id"], claims["email"])
+    except accounts.EmailTaken:
+        raise Problem(409, "An account with this e-mail address already exists.") from None
+    call.gateway.accounts.forget(account["_id"])
+    return 204, None
+
+
+def logout(call):
+    """This token stops working (at once in this worker, within the 30 s account cache in others)."""
+    _, _, token = call.req.get_header("Authorization").partition(" ")
+    accounts.revoke_token(call.gateway.settings, call.gateway.db, token.strip())
+    call.gateway.accounts.forget(call.account_id)
+    return 204, None
+
+
+def logout_everywhere(call):
+    accounts.revoke_tokens(call.gateway.db, call.account_id)
+    call.gateway.accounts.forget(call.account_id)
+    return 204, None
+
+
+A = ("accounts",)
 ROUTES = [
     Route("POST", "/api/v1/auth/register", register, "Register a citizen account", body=RegisterIn,
-          status=201, answer=Account, errors=(400, 409, 422), tags=("accounts",)),
+          status=201, answer=Account, errors=(400, 409, 422), tags=A),
     Route("POST", "/api/v1/auth/login", login, "Log in: get a bearer token", body=LoginIn, answer=Token,
-          errors=(400, 401, 422), tags=("accounts",)),
+          errors=(400, 401, 422), tags=A),
+    Route("POST", "/api/v1/auth/logout", logout, "Log out: this token stops working", auth="citizen", status=204,
+          errors=(401,), tags=A),
+    Route("POST", "/api/v1/auth/password-reset", request_password_reset,
+          "Forgot the password: a link to choose a new one is mailed when the address has an account "
+          "(the answer is the same either way)", body=PasswordResetIn, status=202, tags=A),
+    Route("POST", "/api/v1/auth/password-reset/confirm", reset_password,
+          "Choose a new password with the token of the mailed link (valid for an hour, once); every "
+          "session ends", body=PasswordResetConfirmIn, status=204, errors=(400, 422), tags=A),
+    Route("POST", "/api/v1/auth/email-change/confirm", confirm_email_change,
+          "Confirm a new e-mail address with the token of the link mailed to it; every session ends",
+          body=LinkTokenIn, status=204, errors=(400, 409, 422), tags=A),
+    Route("POST", "/api/v1/me/password", change_password,
+          "Change my password: every earlier token and session stops working, the answer is a new token",
+          auth="citizen", body=PasswordChangeIn, answer=Token, errors=(401, 403, 422), tags=A),
+    Route("POST", "/api/v1/me/email", request_email_change,
+          "Change my e-mail address: a confirmation link is mailed to the new address", auth="citizen",
+          body=EmailChangeIn, status=202, errors=(401, 403, 422), tags=A),
+    Route("POST", "/api/v1/me/two-factor", enrol_two_factor,
+          "Officials and admins: start two-factor login (TOTP); confirm with a code to switch it on",
+          auth="citizen", answer=TwoFactorEnrolment, errors=(401, 403), tags=A),
+    Route("POST", "/api/v1/me/two-factor/confirm", confirm_two_factor,
+          "Switch two-factor login on with a code of the new key; every earlier token stops working, the "
+          "answer is a new token", auth="citizen", body=CodeIn, answer=Token, errors=(401, 422), tags=A),
+    Route("POST", "/api/v1/me/logout-everywhere", logout_everywhere,
+          "Log out everywhere: every token and session of my account stops working", auth="citizen",
+          status=204, errors=(401,), tags=A),
 ]

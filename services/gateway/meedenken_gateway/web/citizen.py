@@ -3,14 +3,14 @@ handlers), so both always agree."""
 import time
 import urllib.parse
 
-from .. import abuse, accounts
+from .. import abuse, accounts, twofactor
 from ..api import agenda as agenda_api, me as me_api, opinions as opinions_api, solutions as solutions_api, \
     topics as topics_api
 from ..problems import Problem
 from ..routing import require_id
 from ..schemas import AgendaProposalIn, LoginIn, ReactionIn, RegisterIn, ResponseIn, SolutionIn, StatementIn
 from .framework import FormErrors, Page, Redirect, safe_next
-from .session import SESSION, clear_cookie, set_cookie
+from .session import SESSION, clear_cookie, get_cookie, set_cookie
 
 ORG_CACHE_SECONDS = 30
 _orgs = {}
@@ -178,6 +178,10 @@ def login(web):
         if account is None:
             raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
                              {"_form": ["login_failed"]})
+        if not twofactor.check_login_code(web.gateway.db, account, web.form.get("code", "").strip()):
+            abuse.after_login(web.gateway.db, body["email"], False)  # a wrong code is a failed login too
+            raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
+                             {"code": ["code_failed"]})
         _start_session(web, account)
         raise Redirect(next_path, "logged_in")
     web.render("login.html", next=next_path)
@@ -200,12 +204,16 @@ def register(web):
 
 def _start_session(web, account):
     settings = web.gateway.settings
-    set_cookie(web.resp, settings, SESSION, accounts.issue_token(settings, account["_id"]),
+    set_cookie(web.resp, settings, SESSION, accounts.issue_token(settings, account["_id"], accounts.generation(account)),
                max_age=settings.token_ttl_seconds)
 
 
 def logout(web):
-    clear_cookie(web.resp, SESSION)
+    token = get_cookie(web.req, web.gateway.settings, SESSION)
+    if token and web.account:
+        accounts.revoke_token(web.gateway.settings, web.gateway.db, token)
+        web.gateway.accounts.forget(web.account["_id"])
+    clear_cookie(web.resp, web.gateway.settings, SESSION)
     raise Redirect("/", "logged_out")
 
 

@@ -65,7 +65,7 @@ class Web:
         self.req, self.resp, self.gateway, self.renderer = req, resp, gateway, renderer
         settings = gateway.settings
         self.browser = session.browser_id(req, resp, settings)
-        self.lang = i18n.pick(req.get_param("lang"), _cookie(req, session.LANGUAGE))
+        self.lang = i18n.pick(req.get_param("lang"), session.get_cookie(req, settings, session.LANGUAGE))
         if req.get_param("lang") in i18n.LANGUAGES:
             session.set_cookie(resp, settings, session.LANGUAGE, self.lang, max_age=365 * 24 * 3600)
         self.translations = renderer.environments[self.lang]
@@ -73,9 +73,8 @@ class Web:
         self.form = {}
 
     def _account(self):
-        token = _cookie(self.req, session.SESSION)
-        account_id = accounts.account_id_from_token(self.gateway.settings, token) if token else None
-        return accounts.get(self.gateway.db, account_id) if account_id else None
+        token = session.get_cookie(self.req, self.gateway.settings, session.SESSION)
+        return self.gateway.account_for_token(token, cached=False) if token else None
 
     def gettext(self, message, **values):
         text = self.translations.globals["gettext"](message)
@@ -111,20 +110,15 @@ class Web:
             raise FormErrors(template, {**context, "values": self.form}, exc.messages) from None
 
     def render(self, template, status=200, **context):
-        flash = _cookie(self.req, session.FLASH)
+        flash = session.get_cookie(self.req, self.gateway.settings, session.FLASH)
         if flash:
-            session.clear_cookie(self.resp, session.FLASH)
+            session.clear_cookie(self.resp, self.gateway.settings, session.FLASH)
         base = {"me": self.account and accounts.public(self.account), "lang": self.lang, "csrf_token": self.csrf_token,
                 "path": self.req.relative_uri, "flash": flash, "languages": i18n.LANGUAGE_NAMES,
                 "public_url": self.gateway.settings.public_url, "errors": {}, "values": {}}
         self.resp.status = falcon.code_to_http_status(status)
         self.resp.content_type = "text/html; charset=utf-8"
         self.resp.text = self.renderer.render(self.lang, template, {**base, **context})
-
-
-def _cookie(req, name):
-    values = req.get_cookie_values(name)
-    return values[0] if values else None
 
 
 def safe_next(value, default="/"):
