@@ -8,9 +8,10 @@ from . import usecases
 from .events import (POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED,
                      THRESHOLD_REACHED, TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
+from .webhook_service import WebhookEntrypoints
 
 
-class NotificationsService:
+class NotificationsService(WebhookEntrypoints):
     name = "notifications"
     store = Store(ensure_indexes)
     metrics = Metrics()
@@ -69,3 +70,4 @@ class NotificationsService:
     @event_handler(*POLL_CLOSED)
     def on_poll_closed(self, event):
         usecases.on_poll_closed(self.store, event)
+

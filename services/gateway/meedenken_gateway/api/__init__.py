@@ -1,5 +1,5 @@
 """JSON resources of /api/v1 by area; ``ROUTES`` is the whole table."""
-from . import accounts, agenda, me, polls, solutions, system, topics
+from . import accounts, agenda, me, polls, solutions, system, topics, webhooks
 
 ROUTES = [*system.ROUTES, *accounts.ROUTES, *topics.ROUTES, *solutions.ROUTES, *agenda.ROUTES, *me.ROUTES,
-          *polls.ROUTES]
+          *polls.ROUTES, *webhooks.ROUTES]
