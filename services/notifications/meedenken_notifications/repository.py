@@ -114,9 +114,14 @@ def delete_webhook(db, session, org, webhook_id):
     """False when there is no such webhook of this organisation."""
     if not db.webhooks.delete_one({"_id": webhook_id, "org": org}, session=session).deleted_count:
         return False
-    db.webhook_deliveries.update_many({"webhook_id": webhook_id, "state": "pending"},
-                                      {"$set": {"state": "failed", "last_error": "webhook deleted"}}, session=session)
+    fail_pending(db, session, webhook_id, "webhook deleted")
     return True
+
+
+def fail_pending(db, session, webhook_id, why):
+    db.webhook_deliveries.update_many({"webhook_id": webhook_id, "state": "pending"},
+                                      {"$set": {"state": "failed", "last_error": why, "next_attempt_at": None}},
+                                      session=session)
 
 
 def subscribed_webhooks(db, org, short_type, session=None):
@@ -166,9 +171,12 @@ def webhook_failed(db, session, webhook_id):
 
 
 def disable_webhook(db, session, webhook_id, at):
-    """True when it was active (only one caller disables it)."""
-    return db.webhooks.update_one({"_id": webhook_id, "active": True},
-                                  {"$set": {"active": False, "disabled_at": at}}, session=session).modified_count == 1
+    """True when it was active (only one caller disables it); what is still pending fails."""
+    if not db.webhooks.update_one({"_id": webhook_id, "active": True},
+                                  {"$set": {"active": False, "disabled_at": at}}, session=session).modified_count:
+        return False
+    fail_pending(db, session, webhook_id, "webhook disabled")
+    return True
 
 
 def set_org_role(db, session, org, account_id, role):

@@ -110,9 +110,9 @@ def deliver_due(uow, send, settings, limit=20):
     claimed = [d for d in repo.due_deliveries(uow.db, now, limit) if repo.claim_delivery(uow.db, d, now + LEASE)]
     for delivery in claimed:
         webhook = repo.webhook(uow.db, delivery["webhook_id"])
-        if webhook is None or not webhook["active"]:
-            uow.transaction(lambda session: repo.record_attempt(uow.db, session, delivery["_id"], {
-                "state": "failed", "last_error": "webhook disabled or deleted", "next_attempt_at": None}))
+        if webhook is None or not webhook["active"]:  # recorded while it was being disabled or deleted
+            uow.transaction(lambda session: repo.fail_pending(uow.db, session, delivery["webhook_id"],
+                                                              "webhook disabled or deleted"))
             continue
         status, error = send(delivery, webhook)
         _record(uow, settings, delivery, webhook, status, error)
@@ -144,7 +144,8 @@ def _record(uow, settings, delivery, webhook, status, error):
             uow.emit(session, WEBHOOK_DISABLED, webhook["_id"], {
                 **_event_data(webhook), "consecutive_failures": current["consecutive_failures"]})
             admins = repo.org_admins(uow.db, webhook["org"], session) + [webhook["created_by"]]
+            # its subject is the organisation, whose webhooks page shows it
             create_notifications(uow, session, domain.WEBHOOK_DISABLED, list(dict.fromkeys(admins)), None,
-                                 webhook["_id"], {"url": webhook["url"]}, f"webhook-disabled:{webhook['_id']}")
+                                 webhook["org"], {"url": webhook["url"]}, f"webhook-disabled:{webhook['_id']}")
     log.warning("webhook delivery %s of event %s failed for good: %s", delivery["_id"], delivery["event_id"], error)
     uow.transaction(failed)
