@@ -3,6 +3,7 @@
 import json
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from meedenken_kit.envelope import short_type
 from meedenken_kit.errors import Forbidden, InvalidInput, NotFound, load_or_raise
@@ -25,7 +26,9 @@ def _require_role(actor, org, roles):
 
 
 def _event_data(webhook):
-    return {"webhook_id": webhook["_id"], "org": webhook["org"], "url": webhook["url"], "types": webhook["types"]}
+    """Only the URL's host: a path or query may hold a token of the receiver's."""
+    return {"webhook_id": webhook["_id"], "org": webhook["org"], "host": urlsplit(webhook["url"]).hostname,
+            "types": webhook["types"]}
 
 
 def register(uow, actor, payload, development, getaddrinfo):
