@@ -189,7 +189,7 @@ def test_a_webhook_that_keeps_failing_is_disabled_and_its_administrator_told(api
     assert all("Connection" in d["last_error"] for d in tried)
     assert all(d["state"] == "failed" for d in items)
     notices = eventually(lambda: [n for n in inbox(api, admin) if n["type"] == "webhook.disabled"])
-    assert len(notices) == 1 and notices[0]["subject_id"] == journey.org
+    assert len(notices) == 1 and notices[0]["subject_id"] == hook_id
     assert notices[0]["title"].startswith("Webhook uitgeschakeld")
     events = [e["body"] for e in platform_events(event_tap) if e["routing_key"] == "webhook.disabled.v1"]
     assert [e["data"]["webhook_id"] for e in events] == [hook_id]

@@ -37,3 +37,8 @@ class WebhookEntrypoints:
     @event_handler(*ROLE_GRANTED)
     def on_role_granted(self, event):
         webhook_usecases.on_role_granted(self.store, event)
+
+    @rpc
+    def webhook_types(self):
+        """The event types a webhook may receive (for the workspace's form)."""
+        return sorted(webhooks.DELIVERABLE_TYPES)
