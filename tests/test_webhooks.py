@@ -193,3 +193,25 @@ def test_a_webhook_that_keeps_failing_is_disabled_and_its_administrator_told(api
     assert notices[0]["title"].startswith("Webhook uitgeschakeld")
     events = [e["body"] for e in platform_events(event_tap) if e["routing_key"] == "webhook.disabled.v1"]
     assert [e["data"]["webhook_id"] for e in events] == [hook_id]
+
+
+def test_two_notifications_instances_send_each_event_once(api, orgs, receiver, platform):
+    west, _ = orgs
+    log = platform.processes.log_dir / "notifications-2.log"
+    platform.processes.start("notifications-2", platform.service_command("notifications"),
+                             env={**platform.env("notifications"), "WEBHOOK_POLL_SECONDS": "0.05", "METRICS_PORT": "0"})
+    try:
+        eventually(lambda: log.exists() and "Connected to" in log.read_text(encoding="utf-8"), timeout=30)
+        hook = register(api, west, west.tokens["admin"], receiver.url + "/twee", ["topic.updated.v1"]).json()
+        topic_id = new_topic(api, west, "Een fietspad")
+        for n in range(8):
+            assert api.patch(f"/api/v1/topics/{topic_id}", {"summary": f"Versie {n}."},
+                             token=west.tokens["official"]).status_code == 200
+        eventually(lambda: len(receiver.at("/twee")) >= 8, timeout=30)
+        ids = [r["headers"]["webhook-id"] for r in receiver.at("/twee")]
+        items = api.get(f"/api/v1/orgs/{west.slug}/webhooks/{hook['id']}/deliveries",
+                        token=west.tokens["admin"]).json()["items"]
+        assert len(ids) == len(set(ids)) == 8
+        assert [d["attempts"] for d in items] == [1] * 8
+    finally:
+        platform.processes.stop("notifications-2")

@@ -84,12 +84,14 @@ def signed_headers(delivery, secret, now=time.time):
 
 
 class WebhookDelivery(DependencyProvider):
-    """Looks every ``WEBHOOK_POLL_SECONDS`` (default 1) for due deliveries; every instance runs one."""
+    """Looks every ``WEBHOOK_POLL_SECONDS`` (default 1) for due deliveries and sends up to ten at once;
+    every instance runs one."""
 
     def setup(self):
         self.store = next(d for d in self.container.extensions if isinstance(d, Store))
         self.settings = settings()
         self.interval = float(config.get("WEBHOOK_POLL_SECONDS", 1.0))
+        self.pool = eventlet.GreenPool(10)  # a slow endpoint does not hold up the others
         self._stop = threading.Event()
 
     def start(self):
@@ -103,7 +105,8 @@ class WebhookDelivery(DependencyProvider):
     def run(self):
         while not self._stop.wait(self.interval):
             try:
-                while webhook_usecases.deliver_due(self.store.get_dependency(None), self.send, self.settings):
+                while webhook_usecases.deliver_due(self.store.get_dependency(None), self.send, self.settings,
+                                                   each=self.pool.imap):
                     self.store.relay.wake()
             except Exception:  # the database away, say: look again at the next tick
                 log.exception("webhook delivery failed; trying again")

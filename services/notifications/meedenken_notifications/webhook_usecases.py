@@ -106,19 +106,22 @@ def on_role_granted(uow, event):
                                                                   d["role"]))
 
 
-def deliver_due(uow, send, settings, limit=20):
-    """Claim what is due and send it (``send(delivery, webhook)`` → (status or None, error or None));
-    returns how many were attempted. Claiming is a conditional update: safe with several instances."""
+def deliver_due(uow, send, settings, limit=20, each=map):
+    """Claim what is due and send it (``send(delivery, webhook)`` → (status or None, error or None)),
+    ``each(function, deliveries)`` at a time (e.g. a green pool's imap); returns how many were
+    attempted. Claiming is a conditional update: safe with several instances."""
     now = repo.now()
     claimed = [d for d in repo.due_deliveries(uow.db, now, limit) if repo.claim_delivery(uow.db, d, now + LEASE)]
-    for delivery in claimed:
+
+    def deliver(delivery):
         webhook = repo.webhook(uow.db, delivery["webhook_id"])
         if webhook is None or not webhook["active"]:  # recorded while it was being disabled or deleted
-            uow.transaction(lambda session: repo.fail_pending(uow.db, session, delivery["webhook_id"],
-                                                              "webhook disabled or deleted"))
-            continue
+            return uow.transaction(lambda session: repo.fail_pending(uow.db, session, delivery["webhook_id"],
+                                                                     "webhook disabled or deleted"))
         status, error = send(delivery, webhook)
         _record(uow, settings, delivery, webhook, status, error)
+    for _ in each(deliver, claimed):
+        pass
     return len(claimed)
 
 
