@@ -29,7 +29,8 @@ class Settings:
 
 def settings():
     return Settings(
-        schedule=webhooks.parse_schedule(config.get("WEBHOOK_RETRY_SCHEDULE") or " ".join(map(str, webhooks.DEFAULT_SCHEDULE))),
+        schedule=webhooks.parse_schedule(config.get("WEBHOOK_RETRY_SCHEDULE")
+                                         or " ".join(map(str, webhooks.DEFAULT_SCHEDULE))),
         disable_after=int(config.get("WEBHOOK_DISABLE_AFTER", 5)),
         timeout=float(config.get("WEBHOOK_TIMEOUT_SECONDS", 10)),
         development=config.get("MEEDENKEN_ENV", "development") == "development")
