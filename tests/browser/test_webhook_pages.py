@@ -44,6 +44,9 @@ def test_an_administrator_manages_webhooks(page, site, cli):
     page.get_by_role("link", name=url).click()
     assert page.get_by_text("Nog geen afleveringen.").is_visible()
     assert_accessible(page, "webhook-deliveries")
+    deliveries_url = page.url
+    page.goto("/beheer/webhooks/" + deliveries_url.rsplit("/", 1)[1])  # the link of a disabled-webhook notice
+    assert page.url == deliveries_url
 
     page.goto(f"/beheer/{site.org}/webhooks")
     assert "De webhook is verwijderd." in submit(page, page.get_by_role("button", name=f"Verwijderen {url}"))
