@@ -191,7 +191,7 @@ class Platform:
 
     def env(self, service):
         env = {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri, "MONGO_DB": f"{self.db_prefix}{service}",
-               "PORT": str(self.port)}
+               "PORT": str(self.port), "MEEDENKEN_ENV": "development"}
         if service in self.metrics_ports:
             env["METRICS_PORT"] = str(self.metrics_ports[service])
         return {**env, **self.extra_env}

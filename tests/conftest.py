@@ -93,7 +93,8 @@ GENEROUS_LIMITS = ",".join(f"{name}=100000/100000/60" for name in ("register", "
 @pytest.fixture(scope="session")
 def platform(processes, broker_uri, mongo_uri, event_tap):
     platform = Platform(processes, broker_uri, mongo_uri, free_port(), db_prefix=f"t{uuid.uuid4().hex[:6]}_",
-                        extra_env={"GATEWAY_WORKERS": "2", "GATEWAY_THREADS": "4", "RATE_LIMITS": GENEROUS_LIMITS})
+                        extra_env={"GATEWAY_WORKERS": "2", "GATEWAY_THREADS": "4", "RATE_LIMITS": GENEROUS_LIMITS,
+                                   "WEBHOOK_RETRY_SCHEDULE": "1 1", "WEBHOOK_DISABLE_AFTER": "2"})
     platform.start(timeout=90)
     return platform
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from conftest import eventually
+from stack import free_port
 
 PASSWORD = "correct horse battery"
 
@@ -47,6 +48,7 @@ def run_journey(api, cli):
     official_email = f"ambtenaar-{run}@example.nl"
     out = cli("create-user", "--org", j.org, "--email", official_email, "--password", PASSWORD, "--role", "official")
     assert out.returncode == 0, out.stderr
+    register_failing_webhook(api, cli, j, run)
     login = api.post("/api/v1/auth/login", {"email": official_email, "password": PASSWORD})
     assert login.status_code == 200, login.text
     j.tokens["official"] = official = login.json()["token"]
@@ -362,3 +364,17 @@ def election_match(api, j):
     published = api.post(f"/api/v1/election-matches/{match_id}/publish", token=official)
     assert published.status_code == 200 and published.json()["status"] == "published", published.text
     assert [p["name"] for p in published.json()["parties"]] == sorted(MATCH_PARTIES)
+
+
+def register_failing_webhook(api, cli, j, run):
+    """An administrator registers a webhook to a loopback port where nothing listens: the topic the
+    journey creates and edits fail to arrive, and the webhook is disabled (test_webhooks.py reads it)."""
+    email = f"beheerder-{run}@example.nl"
+    out = cli("create-user", "--org", j.org, "--email", email, "--password", PASSWORD, "--role", "admin")
+    assert out.returncode == 0, out.stderr
+    j.tokens["admin"] = admin = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).json()["token"]
+    created = api.post(f"/api/v1/orgs/{j.org}/webhooks", {
+        "url": f"http://127.0.0.1:{free_port()}/nobody-listens", "types": ["topic.created.v1", "topic.updated.v1"],
+        "description": "Zaaksysteem (test)"}, token=admin)
+    assert created.status_code == 201, created.text
+    j.ids["failing_webhook"] = created.json()["id"]

@@ -690,3 +690,52 @@ class MatchResult(Schema):
     total_weight = fields.Integer(metadata={"description": "statements answered, important ones counted twice"})
     ranking = fields.List(fields.Nested(RankedParty))
     statements = fields.List(fields.Nested(MatchResultStatement))
+
+
+# webhooks ---------------------------------------------------------------------------------------
+
+class WebhookIn(Schema):
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2000), metadata={
+        "description": "https URL (http only to loopback with MEEDENKEN_ENV=development); every address its host "
+                       "resolves to must be public"})
+    types = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=50), metadata={
+        "description": "event types to deliver, e.g. topic.published.v1 (those carrying the organisation)"})
+    description = fields.String(validate=validate.Length(max=500))
+
+
+class Webhook(Schema):
+    id = fields.String()
+    org = fields.String()
+    url = fields.String()
+    types = fields.List(fields.String())
+    description = fields.String()
+    active = fields.Boolean()
+    consecutive_failures = fields.Integer()
+    created_at = fields.DateTime()
+    disabled_at = fields.DateTime(allow_none=True)
+
+
+class WebhookCreated(Webhook):
+    secret = fields.String(metadata={"description": "whsec_<base64>: shown once, verifies the signatures"})
+
+
+class WebhookList(Schema):
+    items = fields.List(fields.Nested(Webhook))
+
+
+class WebhookDelivery(Schema):
+    id = fields.String()
+    event_id = fields.String()
+    type = fields.String()
+    state = fields.String(validate=validate.OneOf(["pending", "delivered", "failed"]))
+    attempts = fields.Integer()
+    last_status = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.DateTime(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class WebhookDeliveryList(Schema):
+    items = fields.List(fields.Nested(WebhookDelivery))
+    next = fields.String(allow_none=True)

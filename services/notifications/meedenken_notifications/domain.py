@@ -55,3 +55,8 @@ def render_title(kind, params, lang="nl"):
 class _Missing(dict):
     def __missing__(self, key):
         return "…"
+
+
+WEBHOOK_DISABLED = "webhook.disabled"
+TITLES["nl"][WEBHOOK_DISABLED] = "Webhook uitgeschakeld na herhaald mislukte afleveringen: {url}"
+TITLES["en"][WEBHOOK_DISABLED] = "Webhook disabled after repeated failed deliveries: {url}"

@@ -15,3 +15,9 @@ PROPOSAL_ANSWERED = ("topics", "agenda_proposal.answered.v1")
 TOPIC_DECIDED = ("topics", "topic.decided.v1")
 POLL_OPENED = ("votes", "poll.opened.v1")
 POLL_CLOSED = ("votes", "poll.closed.v1")
+
+# webhooks (no secrets in them)
+WEBHOOK_REGISTERED = "webhook.registered.v1"
+WEBHOOK_DISABLED = "webhook.disabled.v1"
+PUBLISHED += [WEBHOOK_REGISTERED, WEBHOOK_DISABLED]
+ROLE_GRANTED = ("gateway", "account.role_granted.v1")

@@ -85,3 +85,106 @@ def mark_read(db, session, account_id, notification_id):
     db.notifications.update_one({"_id": notification_id}, {"$set": {"read": True, "read_at": now()}},
                                 session=session)
     return True
+
+
+# webhooks: registrations, one delivery per (webhook, event), the admins of each organisation
+def ensure_webhook_indexes(db):
+    db.webhooks.create_index([("org", ASCENDING), ("active", ASCENDING)])
+    db.webhook_deliveries.create_index([("state", ASCENDING), ("next_attempt_at", ASCENDING)])
+    db.webhook_deliveries.create_index([("webhook_id", ASCENDING), ("event_id", ASCENDING)], unique=True)
+    db.webhook_deliveries.create_index([("webhook_id", ASCENDING), ("_id", DESCENDING)])
+    db.org_roles.create_index([("org", ASCENDING), ("role", ASCENDING)])
+
+
+def insert_webhook(db, session, webhook):
+    webhook["_id"] = str(ObjectId())
+    db.webhooks.insert_one(webhook, session=session)
+    return webhook
+
+
+def webhooks_of(db, org):
+    return list(db.webhooks.find({"org": org}, {"secret": 0}).sort("_id", ASCENDING))
+
+
+def webhook(db, webhook_id, session=None):
+    return db.webhooks.find_one({"_id": webhook_id}, session=session)
+
+
+def delete_webhook(db, session, org, webhook_id):
+    """False when there is no such webhook of this organisation."""
+    if not db.webhooks.delete_one({"_id": webhook_id, "org": org}, session=session).deleted_count:
+        return False
+    fail_pending(db, session, webhook_id, "webhook deleted")
+    return True
+
+
+def fail_pending(db, session, webhook_id, why):
+    db.webhook_deliveries.update_many({"webhook_id": webhook_id, "state": "pending"},
+                                      {"$set": {"state": "failed", "last_error": why, "next_attempt_at": None}},
+                                      session=session)
+
+
+def subscribed_webhooks(db, org, short_type, session=None):
+    return list(db.webhooks.find({"org": org, "active": True, "types": short_type}, {"_id": 1}, session=session))
+
+
+def insert_deliveries(db, session, deliveries):
+    """One per webhook and event id (unique; the caller guards against redelivery with apply_once)."""
+    for delivery in deliveries:
+        delivery["_id"] = str(ObjectId())
+    if deliveries:
+        db.webhook_deliveries.insert_many(deliveries, session=session)
+
+
+def deliveries(db, webhook_id, after=None, limit=50):
+    query = {"webhook_id": webhook_id}
+    if after:
+        query["_id"] = {"$lt": after}
+    return list(db.webhook_deliveries.find(query, {"body": 0}).sort("_id", DESCENDING).limit(limit + 1))
+
+
+def due_deliveries(db, at, limit):
+    return list(db.webhook_deliveries.find({"state": "pending", "next_attempt_at": {"$lte": at}})
+                .sort("next_attempt_at", ASCENDING).limit(limit))
+
+
+def claim_delivery(db, delivery, lease_until):
+    """Moves the next attempt past the lease; only one instance succeeds (a crash retries it then)."""
+    return db.webhook_deliveries.update_one(
+        {"_id": delivery["_id"], "state": "pending", "next_attempt_at": delivery["next_attempt_at"]},
+        {"$set": {"next_attempt_at": lease_until}}).modified_count == 1
+
+
+def record_attempt(db, session, delivery_id, changes):
+    db.webhook_deliveries.update_one({"_id": delivery_id}, {"$set": changes, "$inc": {"attempts": 1}},
+                                     session=session)
+
+
+def webhook_succeeded(db, session, webhook_id):
+    db.webhooks.update_one({"_id": webhook_id}, {"$set": {"consecutive_failures": 0}}, session=session)
+
+
+def webhook_failed(db, session, webhook_id):
+    """The webhook after one more failed delivery."""
+    db.webhooks.update_one({"_id": webhook_id}, {"$inc": {"consecutive_failures": 1}}, session=session)
+    return webhook(db, webhook_id, session)
+
+
+def disable_webhook(db, session, webhook_id, at):
+    """True when it was active (only one caller disables it); what is still pending fails."""
+    if not db.webhooks.update_one({"_id": webhook_id, "active": True},
+                                  {"$set": {"active": False, "disabled_at": at}}, session=session).modified_count:
+        return False
+    fail_pending(db, session, webhook_id, "webhook disabled")
+    return True
+
+
+def set_org_role(db, session, org, account_id, role):
+    db.org_roles.update_one({"_id": f"{org}:{account_id}"},
+                            {"$set": {"org": org, "account_id": account_id, "role": role}}, upsert=True,
+                            session=session)
+
+
+def org_admins(db, org, session=None):
+    return [r["account_id"] for r in db.org_roles.find({"org": org, "role": "admin"}, {"account_id": 1},
+                                                       session=session)]

@@ -98,3 +98,55 @@ class PollData(_EventData):
     topic_id = fields.String(required=True)
     topic_title = fields.String(required=True)
     question = fields.String(required=True)
+
+
+# webhooks
+ORG = validate.Regexp(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\Z", error="Not a valid organisation.")
+
+
+class WebhookIn(Schema):
+    org = fields.String(required=True, validate=ORG)
+    url = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+    types = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=50))
+    description = fields.String(load_default="", validate=validate.Length(max=500))
+
+
+class WebhookRef(Schema):
+    org = fields.String(required=True, validate=ORG)
+    webhook_id = fields.String(required=True, validate=ID)
+
+
+class DeliveriesQuery(WebhookRef):
+    after = fields.String(validate=ID)
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+
+
+class WebhookOut(Schema):
+    id = fields.String(attribute="_id")
+    org = fields.String()
+    url = fields.String()
+    types = fields.List(fields.String())
+    description = fields.String()
+    active = fields.Boolean()
+    consecutive_failures = fields.Integer()
+    created_at = fields.DateTime()
+    disabled_at = fields.DateTime(allow_none=True)
+
+
+class DeliveryOut(Schema):
+    id = fields.String(attribute="_id")
+    event_id = fields.String()
+    type = fields.String()
+    state = fields.String()
+    attempts = fields.Integer()
+    last_status = fields.Integer(allow_none=True)
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = fields.DateTime(allow_none=True)
+    delivered_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class RoleGrantedData(_EventData):
+    account_id = fields.String(required=True)
+    org = fields.String(required=True)
+    role = fields.String(required=True)

@@ -4,13 +4,13 @@ from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
 from nameko.rpc import ServiceRpc
 
-from . import usecases
+from . import usecases, webhook_service
 from .events import (POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED,
                      THRESHOLD_REACHED, TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
 
 
-class NotificationsService:
+class NotificationsService(webhook_service.WebhookEntrypoints):  # nameko runs every service class it imports by name
     name = "notifications"
     store = Store(ensure_indexes)
     metrics = Metrics()
@@ -69,3 +69,4 @@ class NotificationsService:
     @event_handler(*POLL_CLOSED)
     def on_poll_closed(self, event):
         usecases.on_poll_closed(self.store, event)
+

@@ -62,17 +62,20 @@ def mark_read(uow, payload):
 
 def _notify(uow, event, kind, accounts, topic_id, subject_id, params):
     """Create one notification per recipient, once per event id, with its event in the outbox."""
-    def work(session):
-        at = repo.now()
-        created = repo.insert_notifications(uow.db, session, [
-            {"account_id": account, "type": kind, "topic_id": topic_id, "subject_id": subject_id,
-             "params": params, "read": False, "created_at": at, "cause": event["id"]}
-            for account in accounts(session)])
-        if created:  # one outbox entry for all of them: a phase change may reach 10,000 followers
-            uow.emit_many(session, NOTIFICATION_CREATED, [(notification["_id"], {
-                "notification_id": notification["_id"], "account_id": notification["account_id"],
-                "type": kind, "topic_id": topic_id, "subject_id": subject_id}) for notification in created])
-    uow.apply_once(event["id"], work)
+    uow.apply_once(event["id"], lambda session: create_notifications(
+        uow, session, kind, accounts(session), topic_id, subject_id, params, event["id"]))
+
+
+def create_notifications(uow, session, kind, accounts, topic_id, subject_id, params, cause):
+    at = repo.now()
+    created = repo.insert_notifications(uow.db, session, [
+        {"account_id": account, "type": kind, "topic_id": topic_id, "subject_id": subject_id,
+         "params": params, "read": False, "created_at": at, "cause": cause}
+        for account in accounts])
+    if created:  # one outbox entry for all of them: a phase change may reach 10,000 followers
+        uow.emit_many(session, NOTIFICATION_CREATED, [(notification["_id"], {
+            "notification_id": notification["_id"], "account_id": notification["account_id"],
+            "type": kind, "topic_id": topic_id, "subject_id": subject_id}) for notification in created])
 
 
 def _followers_but(uow, topic_id, actor_id):

@@ -88,7 +88,7 @@ def test_every_kind_has_a_title_in_every_language():
     for lang in domain.LANGUAGES:
         assert set(domain.TITLES[lang]) == {STATEMENT_PUBLISHED, PHASE_CHANGED, OFFICIAL_ANSWER, THRESHOLD_REACHED,
                                             domain.PROPOSAL_ANSWERED, domain.TOPIC_DECIDED,
-                                            domain.POLL_OPENED, domain.POLL_CLOSED}
+                                            domain.POLL_OPENED, domain.POLL_CLOSED, domain.WEBHOOK_DISABLED}
 
 
 def test_a_decision_tells_what_was_done_with_the_input_in_both_languages():
