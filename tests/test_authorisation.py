@@ -27,6 +27,18 @@ BODIES = {
     "post /api/v1/topics/{topic_id}/solutions": {"title": "Een idee", "body": "Zo doen we het."},
     "post /api/v1/solutions/{solution_id}/taken": {"taken": True},
     "post /api/v1/topics/{topic_id}/decision": {"summary": "Besloten", "input": []},
+    "post /api/v1/me/residency": {"org": "{slug}", "code": "ABCD-EFGH-JKLM"},
+    "post /api/v1/topics/{topic_id}/polls": {
+        "question": "Waar?", "kind": "single", "options": [{"label": "Hier"}, {"label": "Daar"}],
+        "opens_at": "2031-01-01T10:00:00+01:00", "closes_at": "2031-01-02T10:00:00+01:00", "binding": False,
+        "secret": False, "electorate": "accounts"},
+    "patch /api/v1/polls/{poll_id}": {"question": "Waar precies?"},
+    "put /api/v1/polls/{poll_id}/ballot": {"choices": ["o1"]},
+    "post /api/v1/election-matches": {"org": "{slug}", "title": "Stemhulp", "statements": ["Een.", "Twee."]},
+    "post /api/v1/election-matches/{match_id}/parties": {
+        "name": "Partij", "positions": [{"statement_id": "0" * 24, "position": "agree", "explanation": "Daarom."}]},
+    "post /api/v1/election-matches/{match_id}/result": {"answers": [{"statement_id": "0" * 24, "answer": "agree"}]},
+    "post /api/v1/orgs/{slug}/webhooks": {"url": "http://127.0.0.1:9/haak", "types": ["topic.published.v1"]},
 }
 
 
@@ -51,7 +63,8 @@ def _request(api, world_org, method, path, operation, token):
     if "requestBody" in operation:
         assert key in BODIES, f"add a valid body for {key} to BODIES"
         body = {k: v.format(**ids) if isinstance(v, str) else v for k, v in BODIES[key].items()}
-    query = {"org": world_org.slug} if any(p.get("in") == "query" for p in operation.get("parameters", [])) else None
+    query = {"org": world_org.slug} if any(p.get("in") == "query" and p.get("name") == "org"
+                                           for p in operation.get("parameters", [])) else None
     return api.request(method.upper(), path.format(**ids), json=body, token=token, params=query)
 
 

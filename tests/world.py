@@ -29,7 +29,9 @@ def _org(api, cli, name, citizen):
     slug = f"{name}-{run}"
     assert cli("create-org", slug, f"Gemeente {name.title()}", "--support-threshold", "1").returncode == 0
     email = f"ambtenaar-{slug}@example.nl"
-    assert cli("create-user", "--org", slug, "--email", email, "--password", PASSWORD, "--role", "official").returncode == 0
+    # an administrator: also allowed what only administrators may (webhooks), so every official
+    # route has an account of the organisation that passes its permission check
+    assert cli("create-user", "--org", slug, "--email", email, "--password", PASSWORD, "--role", "admin").returncode == 0
     official = _ok(api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}))["token"]
     org = Org(slug, official)
     topic = _ok(api.post("/api/v1/topics", {"org": slug, "title": "Een plein", "summary": "Hoe?"}, token=official), 201)
@@ -49,6 +51,22 @@ def _org(api, cli, name, citizen):
                             token=citizen), 201)
     org.ids["proposal_id"] = proposal["id"]
     _ok(api.post(f"/api/v1/agenda-proposals/{proposal['id']}/support", token=citizen))  # threshold 1: answerable
+    org.ids["poll_id"] = _ok(api.post(f"/api/v1/topics/{tid}/polls", {
+        "question": "Waar komt de fontein?", "kind": "single", "options": [{"label": "Noord"}, {"label": "Zuid"}],
+        "opens_at": "2031-01-01T10:00:00+01:00", "closes_at": "2031-01-08T10:00:00+01:00", "binding": False,
+        "secret": False, "electorate": "accounts"}, token=official), 201)["id"]
+    org.ids["code"] = "A" * 26  # a receipt code nobody holds
+    match = _ok(api.post("/api/v1/election-matches", {
+        "org": slug, "title": "Stemhulp", "statements": ["Meer groen.", "Minder auto's."]}, token=official), 201)
+    for party in ("Partij A", "Partij B"):
+        _ok(api.post(f"/api/v1/election-matches/{match['id']}/parties", {"name": party, "positions": [
+            {"statement_id": s["id"], "position": "agree", "explanation": "Daarom."} for s in match["statements"]]},
+            token=official), 201)
+    # published: others see it exist (and get 403, not 404, acting on it)
+    _ok(api.post(f"/api/v1/election-matches/{match['id']}/publish", token=official))
+    org.ids["match_id"] = match["id"]
+    org.ids["webhook_id"] = _ok(api.post(f"/api/v1/orgs/{slug}/webhooks", {
+        "url": "http://127.0.0.1:9/haak", "types": ["topic.published.v1"]}, token=official), 201)["id"]
     org.ids["slug"] = slug
     return org
 

@@ -20,11 +20,14 @@ MAX_BODY = 1024 * 1024
 AUTH_LEVELS = ("anonymous", "citizen", "official")
 ID_PATTERN = re.compile(r"[0-9a-f]{24}")
 SLUG_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+CODE_PATTERN = re.compile(r"[A-Za-z2-7]{26}")  # a secret ballot's receipt: 128 bits in base32
 
 
 def path_pattern(name):
     """What a path parameter looks like (documented in the OpenAPI document, checked before a
-    handler runs): ids are 24 hex digits, organisations are slugs."""
+    handler runs): ids are 24 hex digits, receipt codes base32, organisations are slugs."""
+    if name == "code":
+        return CODE_PATTERN
     return ID_PATTERN if name.endswith("_id") else SLUG_PATTERN
 
 
