@@ -517,6 +517,7 @@ class Poll(Schema):
     electorate = fields.String()
     status = fields.String(validate=validate.OneOf(["scheduled", "open", "closed", "cancelled"]))
     turnout = fields.Integer()
+    created_at = fields.DateTime()
     participation = fields.Nested(PollParticipation)
 
 
