@@ -62,6 +62,7 @@ READ_SECONDS = setting("BENCH_READ_SECONDS", 15)
 FOLLOWERS = setting("BENCH_FOLLOWERS", 10000)
 FAULT_SECONDS = setting("BENCH_FAULT_SECONDS", 24)
 RAW_SECONDS = 3
+PHASES = os.environ.get("BENCH_PHASES", "votes,read,fanout,faults").split(",")  # votes always runs
 
 
 def say(message):
@@ -303,9 +304,12 @@ def main():
     try:
         bench.start()
         bench.votes()
-        bench.read_side()
-        bench.fan_out()
-        bench.faults()
+        if "read" in PHASES:
+            bench.read_side()
+            if "fanout" in PHASES:
+                bench.fan_out()
+        if "faults" in PHASES:
+            bench.faults()
         bench.recount()
         bench.figures.update(seconds=SECONDS, connections=CONNECTIONS, citizens=CITIZENS, statements=STATEMENTS,
                              reactions=REACTIONS, read_citizens=READ_CITIZENS, readers=READERS,
