@@ -49,21 +49,35 @@ def register(api, n, forwarded_for=None):
                     headers={"X-Forwarded-For": forwarded_for} if forwarded_for else {})
 
 
+def in_one_window(steps, window=3, tries=5):
+    """Run ``steps()`` within one rate-limit window (a loaded machine may let one roll over:
+    then the whole sequence is tried again in the next window)."""
+    for _ in range(tries):
+        time.sleep(window - time.time() % window + 0.05)
+        started = time.time() // window
+        result = steps()
+        if time.time() // window == started:
+            return result
+    pytest.fail("no window was long enough for the sequence on this machine")
+
+
 def test_registration_per_address_is_limited_and_resets_with_its_window(limited):
-    # the window is 3 s: start right after one begins so all four fall in it
-    time.sleep(3 - time.time() % 3 + 0.05)
-    statuses = [register(limited, n).status_code for n in range(3)]
+    statuses, fourth = in_one_window(lambda: ([register(limited, n).status_code for n in range(3)],
+                                              register(limited, 3)))
     assert statuses == [201, 201, 201]
-    wait = too_many(register(limited, 4))
-    time.sleep(wait)
-    assert register(limited, 5).status_code == 201
+    time.sleep(too_many(fourth))
+    assert register(limited, 4).status_code == 201
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(limited):
-    time.sleep(3 - time.time() % 3 + 0.05)
     # a client's own X-Forwarded-For entry comes first; the proxy's last entry is the address
-    assert [register(limited, n, f"10.9.9.9, 192.0.2.{n % 2 + 1}").status_code for n in range(6)] == [201] * 6
-    too_many(register(limited, 7, "203.0.113.5, 192.0.2.1"))
+    def sequence():
+        first = [register(limited, n, f"10.9.9.9, 192.0.2.1").status_code for n in range(3)]
+        return first, register(limited, 3, "203.0.113.5, 192.0.2.1"), register(limited, 4, "10.9.9.9, 192.0.2.2")
+    first, fourth, other = in_one_window(sequence)
+    assert first == [201] * 3
+    too_many(fourth)
+    assert other.status_code == 201
 
 
 def test_posting_is_limited_per_account_and_counted_across_workers(limited, api):
