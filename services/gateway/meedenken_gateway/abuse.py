@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from . import accounts
 from .problems import Problem
-from .ratelimit import RateLimit
+from .ratelimit import BatchedRateLimit, RateLimit
 
 
 @dataclass(frozen=True)
@@ -24,22 +24,23 @@ class Limit:
     per_account: int
     per_address: int
     window_seconds: int
+    counter: type = RateLimit
 
     def hit(self, db, account_id, address):
         if self.per_account and account_id:
-            RateLimit(f"{self.name}:account", self.per_account, self.window_seconds).hit(db, account_id)
+            self.counter(f"{self.name}:account", self.per_account, self.window_seconds).hit(db, account_id)
         if self.per_address and address:
-            RateLimit(f"{self.name}:address", self.per_address, self.window_seconds).hit(db, address)
+            self.counter(f"{self.name}:address", self.per_address, self.window_seconds).hit(db, address)
 
 
 DEFAULTS = {
     "register": Limit("register", 0, 10, 3600),
     "login": Limit("login", 20, 60, 900),
     "post": Limit("post", 30, 300, 600),        # reactions, statements, solutions, agenda proposals
-    # off unless configured: an answer is stored once per citizen and statement whatever the burst,
-    # and one counter write per answer costs the hot path about two thirds of its throughput on
-    # the development database (bench/README.md); per address it would also hit a town hall's wifi
-    "answer": Limit("answer", 0, 0, 60),
+    # counted in the process and flushed in batches (ratelimit.BatchedRateLimit): one counter write
+    # per answer cost the hot path two thirds of its throughput (bench/README.md). Not per address:
+    # a town hall's wifi answers for many people, and an answer is stored once per citizen anyway
+    "answer": Limit("answer", 300, 0, 60, BatchedRateLimit),
     "support": Limit("support", 120, 5000, 60),
     "ballot": Limit("ballot", 30, 3000, 60),
 }
@@ -87,7 +88,7 @@ def limits_from(text):
         except ValueError:
             raise SystemExit(f"RATE_LIMITS: '{item}' is not name=per_account/per_address/window_seconds "
                              f"with a name from {sorted(DEFAULTS)}") from None
-        limits[name] = Limit(name, per_account, per_address, window)
+        limits[name] = Limit(name, per_account, per_address, window, DEFAULTS[name].counter)
     return limits
 
 
