@@ -5,6 +5,7 @@ import uuid
 
 import pyotp
 import pytest
+from pymongo import MongoClient
 
 from conftest import eventually
 from journey import PASSWORD, register_and_login
@@ -12,6 +13,10 @@ from journey import PASSWORD, register_and_login
 
 @pytest.fixture
 def official(api, cli):
+    return new_official(api, cli)
+
+
+def new_official(api, cli):
     org = f"streng-{uuid.uuid4().hex[:6]}"
     email = f"ambtenaar-{org}@example.nl"
     assert cli("create-org", org, "Gemeente Streng").returncode == 0
@@ -45,6 +50,23 @@ def test_an_official_enrols_and_then_logs_in_with_a_code_once(api, official):
     assert replay.status_code == 401 and replay.json()["type"].endswith("two-factor-failed")
     # a wrong password says nothing about the code
     assert api.post("/api/v1/auth/login", {"email": email, "password": "fout fout fout"}).json()["type"].endswith("unauthorized")
+
+
+def test_the_stored_secret_is_encrypted_and_bound_to_its_account(api, cli, platform, official):
+    _, email, token = official
+    secret = api.post("/api/v1/me/two-factor", token=token).json()["secret"]
+    with MongoClient(platform.mongo_uri) as client:
+        accounts = client[f"{platform.db_prefix}gateway"].accounts
+        stored = accounts.find_one({"email": email})["totp_pending"]
+        assert stored.startswith("aesgcm1:") and secret not in stored
+        assert api.post("/api/v1/me/two-factor/confirm", {"code": pyotp.TOTP(secret).now()}, token=token).status_code == 200
+        account = accounts.find_one({"email": email})
+        assert account["totp_secret"] == stored
+        # copied to another account, the secret does not open: a login there fails, not a 500
+        _, other_email, _ = new_official(api, cli)
+        accounts.update_one({"email": other_email}, {"$set": {"totp_secret": stored}})
+    login = api.post("/api/v1/auth/login", {"email": other_email, "password": PASSWORD, "code": pyotp.TOTP(secret).now()})
+    assert login.status_code == 401
 
 
 def test_citizens_cannot_enrol(api):

@@ -1,5 +1,6 @@
 """The gateway's configuration: environment variables only, read here and nowhere else
 (docs/ops.md has the table)."""
+import base64
 import os
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ class Settings:
     trusted_proxies: tuple = ()
     metrics_dir: str = None
     cors_origins: tuple = ()
+    totp_key: str = None
 
     @classmethod
     def from_env(cls, environ=None):
@@ -48,8 +50,19 @@ class Settings:
             metrics_dir=e.get("PROMETHEUS_MULTIPROC_DIR") or None,
             # other sites whose scripts may call the API (exact origins); none by default
             cors_origins=tuple(o.strip() for o in e.get("CORS_ORIGINS", "").split(",") if o.strip()),
+            # the key of the stored TOTP secrets (32 bytes, base64); derived from SECRET_KEY when not set
+            totp_key=e.get("TOTP_KEY") or None,
         )
+        if settings.totp_key and len(_base64_or_empty(settings.totp_key)) != 32:
+            raise SystemExit("TOTP_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).")
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")
         refuse_development_defaults(settings.env, settings.amqp_uri)
         return settings
+
+
+def _base64_or_empty(text):
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        return b""

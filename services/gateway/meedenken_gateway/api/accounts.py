@@ -34,7 +34,7 @@ def login(call):
         raise Problem(401, "E-mail address or password is incorrect.")
     if twofactor.enabled(account) and not call.body.get("code"):
         raise Problem(401, "Enter the code of your authenticator app.", kind="two-factor-required")
-    if not twofactor.check_login_code(call.gateway.db, account, call.body.get("code")):
+    if not twofactor.check_login_code(call.gateway.db, call.gateway.totp_cipher, account, call.body.get("code")):
         abuse.after_login(call.gateway.db, call.body["email"], False)  # a wrong code is a failed login too
         raise Problem(401, "The code is incorrect or has been used already.", kind="two-factor-failed")
     return _token(call, account)
@@ -43,13 +43,13 @@ def login(call):
 def enrol_two_factor(call):
     if not twofactor.may_enrol(call.account):
         raise Problem(403, "Two-factor login is for officials and admins.")
-    return twofactor.start_enrolment(call.gateway.db, call.account)
+    return twofactor.start_enrolment(call.gateway.db, call.gateway.totp_cipher, call.account)
 
 
 def confirm_two_factor(call):
     """On from now: every earlier token stops working; the answer is a new one."""
     account = accounts.get(call.gateway.db, call.account_id)
-    if not twofactor.confirm_enrolment(call.gateway.db, account, call.body["code"]):
+    if not twofactor.confirm_enrolment(call.gateway.db, call.gateway.totp_cipher, account, call.body["code"]):
         raise Problem(422, "The code does not fit; start again if the key was lost.", {"code": ["Incorrect code."]})
     call.gateway.accounts.forget(call.account_id)
     return _token(call, accounts.get(call.gateway.db, call.account_id))

@@ -178,7 +178,7 @@ def login(web):
         if account is None:
             raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
                              {"_form": ["login_failed"]})
-        if not twofactor.check_login_code(web.gateway.db, account, web.form.get("code", "").strip()):
+        if not twofactor.check_login_code(web.gateway.db, web.gateway.totp_cipher, account, web.form.get("code", "").strip()):
             abuse.after_login(web.gateway.db, body["email"], False)  # a wrong code is a failed login too
             raise FormErrors("login.html", {"next": next_path, "values": {"email": body["email"]}},
                              {"code": ["code_failed"]})
