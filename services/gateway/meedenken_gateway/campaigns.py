@@ -50,7 +50,7 @@ class RepeatFilter:
 
 
 def countable(channel, user_agent):
-    return channel in CHANNELS and not CRAWLER.search(user_agent or "")
+    return channel in CHANNELS and bool(user_agent) and not CRAWLER.search(user_agent)
 
 
 REPEATS = RepeatFilter()
