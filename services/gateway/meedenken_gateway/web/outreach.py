@@ -66,12 +66,13 @@ def outreach_page(web, topic_id):
                share_page=f"{base}/onderwerpen/{topic_id}/delen")
 
 
-def download(web, topic_id, name):
-    if name not in DOWNLOADS:
-        raise Problem(404, "No such download.")
-    until = _until(web)
-    raw = DOWNLOADS[name](web.call(query={"until": until} if until else {}), require_id(topic_id, "Topic"))
-    raw.send(web.req, web.resp)
+def download(name):
+    """The page that sends one file of the kit (the API's handler, with the session's account)."""
+    def send(web, topic_id):
+        until = _until(web)
+        raw = DOWNLOADS[name](web.call(query={"until": until} if until else {}), require_id(topic_id, "Topic"))
+        raw.send(web.req, web.resp)
+    return send
 
 
 def campaign_page(web, topic_id):
@@ -87,6 +88,7 @@ PAGES = [
     Page("GET", "/stellingen/{statement_id}/delen", statement_share),
     Page("GET", "/agendapunten/{proposal_id}/delen", proposal_share),
     Page("GET", "/beheer/onderwerpen/{topic_id}/uitingen", outreach_page, auth="citizen"),
-    Page("GET", "/beheer/onderwerpen/{topic_id}/uitingen/{name}", download, auth="citizen"),
+    *(Page("GET", f"/beheer/onderwerpen/{{topic_id}}/uitingen/{name}", download(name), auth="citizen")
+      for name in DOWNLOADS),
     Page("GET", "/beheer/onderwerpen/{topic_id}/campagnes", campaign_page, auth="citizen"),
 ]
