@@ -29,15 +29,17 @@ def place(api, cli, platform):
     slug = f"deel-{uuid.uuid4().hex[:6]}"
     assert cli("create-org", slug, "Gemeente Deelstad").returncode == 0
     email = f"ambtenaar-{slug}@example.nl"
-    assert cli("create-user", "--org", slug, "--email", email, "--password", PASSWORD, "--role", "official").returncode == 0
+    made = cli("create-user", "--org", slug, "--email", email, "--password", PASSWORD, "--role", "official")
+    assert made.returncode == 0
     official = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).json()["token"]
     citizen = register_and_login(api, "Deelnemer", f"deler-{uuid.uuid4().hex[:6]}@example.nl")[1]
-    topic = api.post("/api/v1/topics", {"org": slug, "title": TITLE, "summary": "Hoe maken we de oversteek veilig?",
-                                        "body": "Kinderen steken hier elke dag over."}, token=official).json()
+    topic = api.post("/api/v1/topics", {"org": slug, "title": TITLE, "body": "Kinderen steken hier elke dag over.",
+                                        "summary": "Hoe maken we de oversteek veilig?"}, token=official).json()
     tid = topic["id"]
     for phase in ("inform", "consult"):
         assert api.post(f"/api/v1/topics/{tid}/phase", {"phase": phase, "note": "Denk mee"}, token=official).ok
-    statement = api.post(f"/api/v1/topics/{tid}/statements", {"text": "Er moet een zebrapad komen."}, token=official).json()
+    statement = api.post(f"/api/v1/topics/{tid}/statements", {"text": "Er moet een zebrapad komen."},
+                         token=official).json()
     reaction = api.post(f"/api/v1/topics/{tid}/reactions", {"body": "Komt er een klaar-over?"}, token=citizen).json()
     assert api.post(f"/api/v1/topics/{tid}/reactions", {"body": "Ja, vanaf januari.", "parent_id": reaction["id"]},
                     token=official).status_code == 201
@@ -70,8 +72,8 @@ def assert_shares(html, url, title):
     assert meta.tags["twitter:card"] == "summary_large_image"
     assert meta.links[("canonical", None)] == [url]
     # share links for the networks, plain links: no script but our own
-    for network in ("https://wa.me/?text=", "https://www.facebook.com/sharer/sharer.php", "https://x.com/intent/post",
-                    "https://www.linkedin.com/sharing/share-offsite/", "mailto:?subject="):
+    for network in ("https://wa.me/?text=", "https://www.facebook.com/sharer/sharer.php",
+                    "https://x.com/intent/post", "https://www.linkedin.com/sharing/share-offsite/", "mailto:?subject="):
         assert network in html, network
     assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/meedenken.js" defer>']
     return meta
@@ -85,7 +87,8 @@ def test_the_topic_page_and_share_pages_carry_open_graph_tags(platform, place):
         assert meta.tags["og:image"] == f"{base}/api/v1/topics/{tid}/share.png"
         assert f"/api/v1/topics/{tid}/feed.atom" in meta.links[("alternate", "application/atom+xml")]
     page = browser.get(f"/onderwerpen/{tid}").text
-    assert f"https://wa.me/?text={TITLE.replace(' ', '%20')}%20{topic_url.replace(':', '%3A').replace('/', '%2F')}%3Fvia%3Dwhatsapp" in page
+    quoted = topic_url.replace(":", "%3A").replace("/", "%2F")
+    assert f"https://wa.me/?text={TITLE.replace(' ', '%20')}%20{quoted}%3Fvia%3Dwhatsapp" in page
     statement = f"/stellingen/{place['statement']}/delen"
     meta = assert_shares(browser.get(statement).text, base + statement, "Er moet een zebrapad komen.")
     assert meta.tags["og:image"] == f"{base}/api/v1/topics/{tid}/share.png"
@@ -97,7 +100,8 @@ def test_the_topic_page_and_share_pages_carry_open_graph_tags(platform, place):
 
 
 def test_the_share_image_is_a_cacheable_1200_by_630_png(api, place):
-    for path in (f"/api/v1/topics/{place['topic']}/share.png", f"/api/v1/agenda-proposals/{place['proposal']}/share.png"):
+    for path in (f"/api/v1/topics/{place['topic']}/share.png",
+                 f"/api/v1/agenda-proposals/{place['proposal']}/share.png"):
         answer = api.get(path)
         assert answer.status_code == 200 and answer.headers["Content-Type"] == "image/png"
         assert Image.open(io.BytesIO(answer.content)).size == (1200, 630)

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
-from .web.i18n import formatters
+from babel.dates import format_datetime
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT_TYPE = "application/atom+xml; charset=utf-8"
-PHASE_NL = {"inform": "informeren", "consult": "raadplegen", "advise": "adviseren", "co_create": "coproduceren",
-            "co_decide": "meebeslissen", "decided": "besloten", "closed": "gesloten"}
+PHASE_NL = {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
+            "co_create": "coproduceren", "co_decide": "meebeslissen", "decided": "besloten", "closed": "gesloten"}
 MAX_ENTRIES = 50
 EPOCH = "1970-01-01T00:00:00+00:00"
 
@@ -85,14 +85,14 @@ def atom(base_url, feed_path, page_path, title, subtitle, author, entries):
     add(feed, f"{{{ATOM}}}link", {"rel": "self", "type": "application/atom+xml", "href": f"{base_url}{feed_path}"})
     add(feed, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base_url}{page_path}"})
     add(add(feed, f"{{{ATOM}}}author"), f"{{{ATOM}}}name").text = author
-    date = formatters("nl")["date"]
     for item in items:
         entry = add(feed, f"{{{ATOM}}}entry")
         add(entry, f"{{{ATOM}}}id").text = f"{base_url}/{item.key}"
         add(entry, f"{{{ATOM}}}title").text = item.title
         add(entry, f"{{{ATOM}}}updated").text = item.at
         add(entry, f"{{{ATOM}}}link", {"rel": "alternate", "type": "text/html", "href": f"{base_url}{item.link}"})
-        add(entry, f"{{{ATOM}}}summary").text = f"{item.summary} ({date(item.at)})"
+        day = format_datetime(_when(item.at), "d MMMM y", tzinfo="Europe/Amsterdam", locale="nl")
+        add(entry, f"{{{ATOM}}}summary").text = f"{item.summary} ({day})"
         for tag in item.tags:
             add(entry, f"{{{ATOM}}}category", {"term": tag})
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8")

@@ -9,6 +9,7 @@ import functools
 import io
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import reportlab
 import segno
@@ -20,7 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import Frame, Paragraph
-from xml.sax.saxutils import escape
+
+from .feeds import PHASE_NL
 
 FONTS = Path(reportlab.__file__).parent / "fonts"
 REGULAR, BOLD = FONTS / "Vera.ttf", FONTS / "VeraBd.ttf"
@@ -28,8 +30,6 @@ SHARE_SIZE = (1200, 630)
 DEFAULT_COLOURS = ("#1d3f74", "#ffffff")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
-PHASE_NL = {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
-            "co_create": "coproduceren", "co_decide": "meebeslissen", "decided": "besloten", "closed": "gesloten"}
 HOW = {  # how a citizen takes part, by phase
     "inform": "Lees wat er speelt en volg het onderwerp: u krijgt bericht zodra u kunt meedenken.",
     "consult": "Geef uw mening over de stellingen (eens, oneens of overslaan), reageer, en stel zelf een "

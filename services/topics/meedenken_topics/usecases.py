@@ -8,8 +8,9 @@ from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANI
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
                      TOPIC_DECIDED, TOPIC_PHASE_CHANGED, TOPIC_PUBLISHED, TOPIC_UPDATED, ELECTION_MATCH_CREATED,
                      ELECTION_MATCH_PARTY_ADDED, ELECTION_MATCH_PUBLISHED)
-from .schemas import (ActorSchema, CampaignFiguresOut, CampaignVisitIn, AgendaProposalIn, AgendaProposalOut, DecisionIn, ModerationIn, OrganisationIn,
-                      OrganisationOut, PhaseChangeIn, ProposalAnswerIn, ProposalQuery, QueueQuery, ReactionIn,
+from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, CampaignFiguresOut, CampaignVisitIn,
+                      DecisionIn, ModerationIn, OrganisationIn, OrganisationOut, PhaseChangeIn, ProposalAnswerIn,
+                      ProposalQuery, QueueQuery, ReactionIn,
                       ReactionModerationIn, ReactionOut, ReactionQuery,
                       ReactionThreadOut, SolutionIn, SolutionOut, SolutionQuery, StatementIn, StatementOut, SupportIn,
                       TakenIn, TopicIn, TopicOut, TopicPatch, TopicQuery, ThresholdReachedData, ThemeSchema,

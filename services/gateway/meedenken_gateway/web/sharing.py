@@ -19,7 +19,8 @@ def share_links(url, text, tagged=True):
     links = []
     for channel, label, form in NETWORKS:
         target = f"{url}?via={channel}" if tagged else url
-        links.append((channel, label, form.format(text=urllib.parse.quote(text), url=urllib.parse.quote(target, safe=""))))
+        address = form.format(text=urllib.parse.quote(text), url=urllib.parse.quote(target, safe=""))
+        links.append((channel, label, address))
     return links
 
 
