@@ -144,7 +144,7 @@ def test_each_organisation_has_its_own_theme(platform, cli):
 def test_topic_pages_share_well(platform, journey):
     page = Browser(platform.url).get(f"/onderwerpen/{journey.ids['topic']}").text
     assert '<meta property="og:title" content="Een nieuw park aan de Vliet">' in page
-    assert '<meta name="twitter:card" content="summary">' in page
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
     assert "https://wa.me/?text=" in page
     # no inline or third-party scripts: only our own progressive-enhancement file
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/meedenken.js" defer>']

@@ -113,13 +113,7 @@ class AbuseLimits:
             resp.complete = True
 
     def _address(self, req):
-        """The TCP peer; behind a trusted proxy (``TRUSTED_PROXIES``) the address that proxy added
-        last to ``X-Forwarded-For`` (what a client writes there itself comes before it)."""
-        trusted = self.gateway.settings.trusted_proxies
-        forwarded = req.get_header("X-Forwarded-For")
-        if forwarded and ("*" in trusted or req.remote_addr in trusted):
-            return forwarded.split(",")[-1].strip() or req.remote_addr
-        return req.remote_addr
+        return client_address(self.gateway.settings, req)
 
     def _account_id(self, req):
         """Who calls, from the bearer token or the session cookie (no database read)."""
@@ -130,6 +124,16 @@ class AbuseLimits:
             values = req.get_cookie_values(session.SESSION)
             token = values[0] if values else None
         return accounts.account_id_from_token(self.gateway.settings, token.strip()) if token else None
+
+
+def client_address(settings, req):
+    """The TCP peer; behind a trusted proxy (``TRUSTED_PROXIES``) the address that proxy added
+    last to ``X-Forwarded-For`` (what a client writes there itself comes before it)."""
+    trusted = settings.trusted_proxies
+    forwarded = req.get_header("X-Forwarded-For")
+    if forwarded and ("*" in trusted or req.remote_addr in trusted):
+        return forwarded.split(",")[-1].strip() or req.remote_addr
+    return req.remote_addr
 
 
 def login(db, email, password):

@@ -46,12 +46,16 @@ def _operation(route):
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": route.body}}}
     success = {"description": "OK" if route.status < 300 else "Done"}
     if route.media_type != "application/json":
-        success["content"] = {route.media_type: {"schema": {"type": "string"}}}
+        text = route.media_type.startswith("text/") or route.media_type.endswith("+xml")
+        success["content"] = {route.media_type: {"schema": {"type": "string"} if text else {
+            "type": "string", "contentMediaType": route.media_type}}}
     elif route.answer is not None:
         success["content"] = {"application/json": {"schema": route.answer}}
     elif route.status not in (202, 204):
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
     responses = {str(route.status): success}
+    if route.etag:
+        responses["304"] = {"description": "Not modified: the client's copy (If-None-Match) is current"}
     errors = set(route.errors) | {500, 503}
     if route.body is not None:
         errors |= {400, 413, 415, 422}

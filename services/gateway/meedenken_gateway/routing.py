@@ -52,6 +52,7 @@ class Route:
     errors: tuple = ()
     tags: tuple = field(default_factory=tuple)
     media_type: str = "application/json"  # of the answer, for the OpenAPI document
+    etag: bool = False  # answers carry an ETag; If-None-Match with it gets 304
 
     def __post_init__(self):
         assert self.auth in AUTH_LEVELS, self.auth
@@ -59,9 +60,28 @@ class Route:
 
 @dataclass(frozen=True)
 class Raw:
-    """An answer that is not JSON: bytes (or text) sent as they are, with their content type."""
+    """An answer that is not JSON: bytes (or text) sent as they are, with their content type.
+    With an ``etag`` the body may be a function, called only when the client lacks that version;
+    ``max_age`` makes it publicly cacheable, ``filename`` a download."""
     body: object
     content_type: str
+    etag: str = None
+    max_age: int = None
+    filename: str = None
+
+    def send(self, req, resp):
+        if self.etag:
+            resp.etag = self.etag
+            if req.if_none_match and any(tag == "*" or tag == self.etag for tag in req.if_none_match):
+                resp.status = falcon.HTTP_304
+                return
+        if self.max_age is not None:
+            resp.cache_control = ["public", f"max-age={self.max_age}"]
+        if self.filename:
+            resp.downloadable_as = self.filename
+        body = self.body() if callable(self.body) else self.body
+        resp.content_type = self.content_type
+        resp.data = body.encode("utf-8") if isinstance(body, str) else body
 
 
 class Call:
@@ -148,8 +168,7 @@ class PathResource:
         status, payload = result if isinstance(result, tuple) else (route.status, result)
         resp.status = falcon.code_to_http_status(status)
         if isinstance(payload, Raw):
-            resp.content_type = payload.content_type
-            resp.data = payload.body.encode("utf-8") if isinstance(payload.body, str) else payload.body
+            payload.send(req, resp)
         elif payload is not None:
             resp.content_type = falcon.MEDIA_JSON
             resp.text = json.dumps(payload, ensure_ascii=False, default=str)

@@ -740,3 +740,25 @@ class WebhookDelivery(Schema):
 class WebhookDeliveryList(Schema):
     items = fields.List(fields.Nested(WebhookDelivery))
     next = fields.String(allow_none=True)
+
+
+class OutreachQuery(Schema):
+    until = fields.Date(metadata={"description": "the last day citizens can take part (shown on the flyer, "
+                                                 "poster and press text)"})
+
+
+class ChannelVisits(Schema):
+    channel = fields.String(metadata={"description": "the campaign tag (?via=): flyer, poster, krant (the press "
+                                                     "text), email, whatsapp, facebook, x, linkedin"})
+    visits = fields.Integer()
+
+
+class DayVisits(ChannelVisits):
+    day = fields.Date()
+
+
+class CampaignFigures(Schema):
+    topic_id = fields.String()
+    total = fields.Integer()
+    channels = fields.List(fields.Nested(ChannelVisits))
+    days = fields.List(fields.Nested(DayVisits))

@@ -20,6 +20,10 @@ CITIZEN_MAY = {
 OFFICIAL_MAY_POST = {DRAFT, INFORM, CONSULT, ADVISE, CO_CREATE, CO_DECIDE, DECIDED}
 OFFICIAL_ROLES = {"official", "admin"}
 
+# Where a visit came from, as the ``via`` tag on links to a topic says (docs/decisions/0012): the
+# outreach kit's QR codes and the share links of the web pages.
+CAMPAIGN_CHANNELS = ("flyer", "poster", "krant", "email", "whatsapp", "facebook", "x", "linkedin")
+
 PHASE_LABELS_NL = {
     DRAFT: "concept", INFORM: "informeren", CONSULT: "raadplegen", ADVISE: "adviseren",
     CO_CREATE: "coproduceren", CO_DECIDE: "meebeslissen", DECIDED: "besloten", CLOSED: "gesloten",

@@ -32,6 +32,7 @@ def ensure_indexes(db):
         db[collection].create_index([("author_id", ASCENDING), ("_id", DESCENDING)])
     db.solutions.create_index([("topic_id", ASCENDING), ("_id", ASCENDING)])
     db.solution_supports.create_index([("topic_id", ASCENDING), ("account_id", ASCENDING)])
+    db.campaign_visits.create_index([("topic_id", ASCENDING), ("day", ASCENDING)])
 
 
 # organisations ----------------------------------------------------------------------------------
@@ -317,3 +318,19 @@ def publish_match(db, session, match_id, at):
     result = db.election_matches.update_one({"_id": match_id, "status": "draft"},
                                             {"$set": {"status": "published", "published_at": at}}, session=session)
     return result.modified_count == 1
+
+
+# campaign visits --------------------------------------------------------------------------------
+
+def count_campaign_visit(db, topic_id, org, channel, day):
+    """One counter per topic, channel and day: a single upsert with $inc."""
+    key = {"_id": f"{topic_id}:{channel}:{day}"}
+    change = {"$inc": {"visits": 1}, "$setOnInsert": {"topic_id": topic_id, "org": org, "channel": channel, "day": day}}
+    try:
+        db.campaign_visits.update_one(key, change, upsert=True)
+    except DuplicateKeyError:  # two first visits of the day raced to insert it
+        db.campaign_visits.update_one(key, {"$inc": {"visits": 1}})
+
+
+def campaign_visits_of(db, topic_id):
+    return list(db.campaign_visits.find({"topic_id": topic_id}).sort("day", ASCENDING).limit(10_000))

@@ -3,7 +3,7 @@ import re
 
 from marshmallow import Schema, fields, validate
 
-from .domain import INPUT_KINDS, PHASES
+from .domain import CAMPAIGN_CHANNELS, INPUT_KINDS, PHASES
 from .matching import ANSWERS, POSITIONS
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
@@ -352,3 +352,24 @@ class ElectionMatchOut(Schema):
     parties = fields.List(fields.Nested(PartyOut))
     created_at = fields.DateTime()
     published_at = fields.DateTime(allow_none=True)
+
+
+class CampaignVisitIn(Schema):
+    topic_id = fields.String(required=True, validate=ID)
+    channel = fields.String(required=True, validate=validate.OneOf(CAMPAIGN_CHANNELS))
+
+
+class ChannelVisits(Schema):
+    channel = fields.String()
+    visits = fields.Integer()
+
+
+class DayVisits(ChannelVisits):
+    day = fields.String()
+
+
+class CampaignFiguresOut(Schema):
+    topic_id = fields.String()
+    total = fields.Integer()
+    channels = fields.List(fields.Nested(ChannelVisits))
+    days = fields.List(fields.Nested(DayVisits))

@@ -87,6 +87,18 @@ class TopicsService:
         return usecases.submit_agenda_proposal(self.store, actor, payload)
 
     @rpc
+    def outreach_topic(self, actor, topic_id):
+        return usecases.outreach_topic(self.store, actor, topic_id)
+
+    @rpc
+    def record_campaign_visit(self, payload):
+        return usecases.record_campaign_visit(self.store, payload)
+
+    @rpc
+    def campaign_figures(self, actor, topic_id):
+        return usecases.campaign_figures(self.store, actor, topic_id)
+
+    @rpc
     def get_agenda_proposal(self, proposal_id):
         return usecases.get_agenda_proposal(self.store, proposal_id)
 

@@ -8,8 +8,9 @@ from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANI
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
                      TOPIC_DECIDED, TOPIC_PHASE_CHANGED, TOPIC_PUBLISHED, TOPIC_UPDATED, ELECTION_MATCH_CREATED,
                      ELECTION_MATCH_PARTY_ADDED, ELECTION_MATCH_PUBLISHED)
-from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, DecisionIn, ModerationIn, OrganisationIn,
-                      OrganisationOut, PhaseChangeIn, ProposalAnswerIn, ProposalQuery, QueueQuery, ReactionIn,
+from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, CampaignFiguresOut, CampaignVisitIn,
+                      DecisionIn, ModerationIn, OrganisationIn, OrganisationOut, PhaseChangeIn, ProposalAnswerIn,
+                      ProposalQuery, QueueQuery, ReactionIn,
                       ReactionModerationIn, ReactionOut, ReactionQuery,
                       ReactionThreadOut, SolutionIn, SolutionOut, SolutionQuery, StatementIn, StatementOut, SupportIn,
                       TakenIn, TopicIn, TopicOut, TopicPatch, TopicQuery, ThresholdReachedData, ThemeSchema,
@@ -486,6 +487,41 @@ def decide(uow, actor, topic_id, payload):
                  "input": [{k: item[k] for k in ("kind", "id", "what_was_done")} for item in decision["input"]]})
         return repo.get_topic(uow.db, topic["_id"], session)
     return topic_out.dump(uow.transaction(txn))
+
+
+# outreach ---------------------------------------------------------------------------------------
+
+def outreach_topic(uow, actor, topic_id):
+    """The topic and its organisation, for the outreach kit its officials download."""
+    actor = domain.require_actor(actor_of(actor))
+    topic = _topic(uow, topic_id, actor)
+    domain.require_official(actor, topic["org"])
+    return {"topic": topic_out.dump(topic), "org": org_out.dump(repo.get_org(uow.db, topic["org"]))}
+
+
+def record_campaign_visit(uow, payload):
+    """Count a visit that a campaign tag brought to a published topic. A statistic, not an act:
+    no event (docs/decisions/0012)."""
+    data = load_or_raise(CampaignVisitIn(), payload)
+    topic = repo.get_topic(uow.db, data["topic_id"])
+    if topic is None or topic["phase"] not in domain.PUBLISHED:
+        raise NotFound("Topic not found.")
+    repo.count_campaign_visit(uow.db, topic["_id"], topic["org"], data["channel"], repo.now().date().isoformat())
+
+
+def campaign_figures(uow, actor, topic_id):
+    """Visits per channel (every channel, also those that brought nobody) and per day."""
+    actor = domain.require_actor(actor_of(actor))
+    topic = _topic(uow, topic_id, actor)
+    domain.require_official(actor, topic["org"])
+    rows = repo.campaign_visits_of(uow.db, topic["_id"])
+    per_channel = {channel: 0 for channel in domain.CAMPAIGN_CHANNELS}
+    for row in rows:
+        per_channel[row["channel"]] = per_channel.get(row["channel"], 0) + row["visits"]
+    return CampaignFiguresOut().dump({
+        "topic_id": topic["_id"], "total": sum(per_channel.values()),
+        "channels": [{"channel": c, "visits": v} for c, v in per_channel.items()],
+        "days": [{"day": r["day"], "channel": r["channel"], "visits": r["visits"]} for r in rows]})
 
 
 def participants_of_topic(uow, topic_id):

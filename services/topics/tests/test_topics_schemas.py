@@ -3,7 +3,7 @@ import pytest
 from marshmallow import ValidationError
 
 from meedenken_kit.errors import InvalidInput, load_or_raise
-from meedenken_topics.schemas import ActorSchema, OrganisationIn, PhaseChangeIn, ReactionIn, TopicIn
+from meedenken_topics.schemas import ActorSchema, CampaignVisitIn, OrganisationIn, PhaseChangeIn, ReactionIn, TopicIn
 
 VALID_TOPIC = {"org": "utrecht", "title": "Meer groen in de wijk", "summary": "Waar planten we bomen?"}
 
@@ -183,3 +183,11 @@ def test_organisation_in_keeps_explicit_kind_and_threshold():
     loaded = OrganisationIn().load({"slug": "hdsr", "name": "HDSR", "kind": "water_board", "support_threshold": 7})
     assert {k: v for k, v in loaded.items() if k != "theme"} == {
         "slug": "hdsr", "name": "HDSR", "kind": "water_board", "support_threshold": 7}
+
+
+def test_a_campaign_visit_names_a_topic_and_a_known_channel():
+    assert CampaignVisitIn().load({"topic_id": "a" * 24, "channel": "krant"}) == {"topic_id": "a" * 24,
+                                                                                 "channel": "krant"}
+    for bad in ({"topic_id": "a" * 24, "channel": "spam"}, {"topic_id": "x", "channel": "flyer"}, {"channel": "flyer"}):
+        with pytest.raises(ValidationError):
+            CampaignVisitIn().load(bad)

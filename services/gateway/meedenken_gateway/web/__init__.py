@@ -1,9 +1,11 @@
 """The web pages: server-rendered HTML (Jinja2) on the NL Design System, Dutch first."""
 from pathlib import Path
 
-from . import account, citizen, election, official, polls, webhooks
+import falcon
+
+from ..routing import SLUG_PATTERN
+from . import account, citizen, election, official, outreach, polls, webhooks
 from .framework import mount_pages
-from .feed import FeedResource
 from .theme import ThemeResource
 
 HERE = Path(__file__).parent
@@ -11,7 +13,8 @@ VENDOR = {
     "/static/vendor/utrecht": HERE / "node_modules/@utrecht/component-library-css/dist",
     "/static/vendor/utrecht-tokens": HERE / "node_modules/@utrecht/design-tokens/dist",
 }
-PAGES = [*citizen.PAGES, *account.PAGES, *official.PAGES, *polls.PAGES, *election.PAGES, *webhooks.PAGES]
+PAGES = [*citizen.PAGES, *account.PAGES, *official.PAGES, *polls.PAGES, *election.PAGES, *webhooks.PAGES,
+         *outreach.PAGES]
 
 
 def mount(app, gateway):
@@ -21,6 +24,14 @@ def mount(app, gateway):
             raise SystemExit(f"web assets missing in {directory}: run `make install` (npm ci)")
         app.add_static_route(prefix, str(directory))
     app.add_route("/thema/{slug}.css", ThemeResource(gateway, citizen.org))
-    app.add_route("/organisaties/{slug}/feed.atom", FeedResource(gateway, citizen.org))
+    app.add_route("/organisaties/{slug}/feed.atom", OldFeedAddress())
     mount_pages(app, gateway, PAGES)
 
+
+class OldFeedAddress:
+    """The organisation feed's first address: moved for good to the API's."""
+
+    def on_get(self, req, resp, slug):
+        if not SLUG_PATTERN.fullmatch(slug):
+            raise falcon.HTTPNotFound()
+        raise falcon.HTTPMovedPermanently(f"/api/v1/orgs/{slug}/feed.atom")

@@ -1,7 +1,6 @@
 """Pages for citizens. Each page makes the same service calls as the JSON API (it calls the API's
 handlers), so both always agree."""
 import time
-import urllib.parse
 
 from .. import abuse, accounts, twofactor
 from ..api import agenda as agenda_api, me as me_api, opinions as opinions_api, solutions as solutions_api, \
@@ -11,6 +10,7 @@ from ..routing import require_id
 from ..schemas import AgendaProposalIn, LoginIn, ReactionIn, RegisterIn, ResponseIn, SolutionIn, StatementIn
 from .framework import FormErrors, Page, Redirect, safe_next
 from .session import SESSION, clear_cookie, get_cookie, set_cookie
+from .sharing import campaign_visit, proposal_share_context, share_context
 
 ORG_CACHE_SECONDS = 30
 _orgs = {}
@@ -53,14 +53,15 @@ def org_home(web, slug):
 
 def topic_page(web, topic_id, form_context=None):
     require_id(topic_id, "Topic")
+    campaign_visit(web, topic_id, topic_url(topic_id))
     page = topics_api.topic_page(web.call(), topic_id)
     reactions = topics_api.list_reactions(web.call(query={k: v for k, v in {
         "after": web.req.get_param("na"), "limit": 20}.items() if v}), topic_id)
-    share_url = f"{web.gateway.settings.public_url}{topic_url(topic_id)}"
+    base = web.gateway.settings.public_url
     web.render("topic.html", topic=page, org=org(web.gateway, page["org"]), reactions=reactions,
                opinions=opinions_api.for_topic_page(web.call(), page),
-               share_url=share_url, share_text=urllib.parse.quote(page["title"]),
-               share_url_q=urllib.parse.quote(share_url, safe=""), **(form_context or {}))
+               **share_context(page["title"], page["summary"], f"{base}{topic_url(topic_id)}",
+                               f"{base}/api/v1/topics/{topic_id}/share.png"), **(form_context or {}))
 
 
 def _form_failed(web, topic_id, errors, form_name):
@@ -159,7 +160,8 @@ def new_proposal(web, slug):
 
 def proposal(web, proposal_id):
     found = agenda_api.get_proposal(web.call(), proposal_id)
-    web.render("proposal.html", proposal=found, org=org(web.gateway, found["org"]))
+    web.render("proposal.html", proposal=found, org=org(web.gateway, found["org"]),
+               **proposal_share_context(web.gateway.settings.public_url, found))
 
 
 def support(web, proposal_id):

@@ -36,7 +36,7 @@ TEMPLATE = """.meedenken-org-theme {{
 
 
 class OrgResource:
-    """A public, cacheable document about one organisation (its theme, its feed)."""
+    """A public, cacheable document about one organisation (its theme)."""
 
     def __init__(self, gateway, find_org):
         self.gateway = gateway
