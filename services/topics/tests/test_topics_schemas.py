@@ -17,7 +17,7 @@ def errors_of(schema, payload):
 # TopicIn ----------------------------------------------------------------------------------------
 
 def test_topic_in_accepts_a_valid_payload_and_fills_defaults():
-    assert TopicIn().load(VALID_TOPIC) == dict(VALID_TOPIC, body="", tags=[])
+    assert TopicIn().load(VALID_TOPIC) == dict(VALID_TOPIC, body="", tags=[], premoderation=False)
 
 
 def test_topic_in_keeps_body_and_tags():
