@@ -270,8 +270,7 @@ def case(uow, actor, kind, item_id):
     if not rules.may_see_all(item, actor):
         raise Forbidden("Only the author and the organisation's officials see an item's moderation.")
     reports = repo.open_reports(uow.db, kind, item["_id"]) if domain.is_official(actor, item["org"]) else []
-    return _view(uow, kind, item, repo.get_case(uow.db, rules.case_id(kind, item["_id"])), actor,
-                 report_out.dump(reports, many=True))
+    return _view(uow, kind, item, repo.get_case(uow.db, rules.case_id(kind, item["_id"])), actor, reports)
 
 
 def queue(uow, actor, query):

@@ -21,7 +21,7 @@ def test_topic_in_accepts_a_valid_payload_and_fills_defaults():
 
 
 def test_topic_in_keeps_body_and_tags():
-    payload = dict(VALID_TOPIC, body="Lange tekst", tags=["groen", "openbare ruimte", "co-2"])
+    payload = dict(VALID_TOPIC, body="Lange tekst", tags=["groen", "openbare ruimte", "co-2"], premoderation=True)
     assert TopicIn().load(payload) == payload
 
 
