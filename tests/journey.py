@@ -194,8 +194,8 @@ def run_journey(api, cli):
     assert out.returncode == 0, out.stderr
     second = api.post("/api/v1/auth/login", {"email": second_email, "password": PASSWORD}).json()["token"]
     assert api.patch(f"/api/v1/topics/{topic_id}", {"premoderation": True}, token=official).status_code == 200
-    held = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Bankjes zijn zonde van het geld."},
-                    token=carol).json()
+    held = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Bankjes zijn zonde van het geld.",
+                                                             "parent_id": reaction_id}, token=carol).json()
     item = f"/api/v1/moderation/reaction/{held['id']}"
     assert held["held"] is True and api.post(item + "/approve", token=official).json()["held"] is False
     assert api.patch(f"/api/v1/topics/{topic_id}", {"premoderation": False}, token=official).status_code == 200

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import eventually
 from journey import PASSWORD, inbox, register_and_login
+from test_web import Browser
 
 HIDDEN_NL = "Verborgen door de moderator: Reclame voor een webwinkel"
 
@@ -33,10 +34,12 @@ def town(api, cli):
     a, b = f"mod-a-{run}", f"mod-b-{run}"
     for name, org, role in (("official", a, "official"), ("admin", a, "admin"), ("other_org", b, "official")):
         email = f"{name}-{run}@example.nl"
-        assert cli("create-user", "--org", org, "--email", email, "--password", PASSWORD, "--role", role).returncode == 0
+        made = cli("create-user", "--org", org, "--email", email, "--password", PASSWORD, "--role", role)
+        assert made.returncode == 0
         people[name] = _login(api, email)
     for name in ("author", "reporter", "bystander"):
-        account, people[name] = register_and_login(api, name.title(), f"{name}-mod-{run}@example.nl")
+        people[name + "_email"] = email = f"{name}-mod-{run}@example.nl"
+        account, people[name] = register_and_login(api, name.title(), email)
         people[name + "_id"] = account["id"]
     people["official_id"] = _ok(api.get("/api/v1/me", token=people["official"]))["id"]
     people["admin_id"] = _ok(api.get("/api/v1/me", token=people["admin"]))["id"]
@@ -156,7 +159,7 @@ def test_dismissing_reports_without_action(api, town):
     assert [s["text"] for s in public if s["id"] == statement["id"]] == ["Markt op zondag."]
 
 
-def test_pre_moderation_holds_a_reaction_until_approved(api, town):
+def test_pre_moderation_holds_a_reaction_until_approved(platform, api, town):
     t = town
     topic = t["topic"]
     _ok(api.patch(f"/api/v1/topics/{topic}", {"premoderation": True}, token=t["official"]))
@@ -169,6 +172,10 @@ def test_pre_moderation_holds_a_reaction_until_approved(api, town):
             return [r["id"] for r in _ok(api.get(f"/api/v1/topics/{topic}/reactions", token=token))["items"]]
         assert held["id"] not in ids(t["bystander"]) and held["id"] not in ids(None)
         assert held["id"] in ids(t["author"]) and held["id"] in ids(t["official"])
+        author_page = Browser(platform.url).login(t["author_email"]).get(f"/onderwerpen/{topic}").text
+        assert "Meer kramen graag." in author_page and "Wacht op moderatie" in author_page
+        assert "Meer kramen graag." not in Browser(platform.url).login(t["bystander_email"]).get(
+            f"/onderwerpen/{topic}").text
         queue = _ok(api.get(f"/api/v1/orgs/{t['org']}/moderation/queue", token=t["official"]))["items"]
         assert [e["why"] for e in queue if e["id"] == held["id"]] == [["held"]]
         item = f"/api/v1/moderation/reaction/{held['id']}"
@@ -211,3 +218,30 @@ def test_solutions_and_agenda_proposals_are_moderated_the_same_way(api, town):
     assert _ok(api.get(f"/api/v1/agenda-proposals/{proposal['id']}"))["title"] == "Een draaiorgel"
     assert api.post("/api/v1/moderation/topic/" + proposal["id"] + "/hide", {"reason": "x"},
                     token=t["official"]).status_code == 404
+
+
+def test_reporting_and_objecting_with_plain_forms(platform, api, town):
+    t = town
+    topic = t["topic"]
+    reaction = _ok(api.post(f"/api/v1/topics/{topic}/reactions", {"body": "Jullie zijn allemaal idioten."},
+                            token=t["author"]), 201)
+    reporter = Browser(platform.url).login(t["reporter_email"])
+    form = f"/melden/reaction/{reaction['id']}?terug=/onderwerpen/{topic}"
+    assert 'name="reden" value="harassment"' in reporter.get(form).text
+    assert reporter.post(f"/melden/reaction/{reaction['id']}", {"reden": "", "terug": "/"},
+                         csrf_from=form).status_code == 422
+    sent = reporter.post(f"/melden/reaction/{reaction['id']}", {"reden": "harassment", "toelichting": "Scheldwoorden.",
+                                                                "terug": f"/onderwerpen/{topic}"}, csrf_from=form)
+    assert sent.status_code == 303 and sent.headers["location"] == f"/onderwerpen/{topic}"
+    case = _ok(api.get(f"/api/v1/moderation/reaction/{reaction['id']}", token=t["official"]))
+    assert case["reasons"] == {"harassment": 1} and case["reports"][0]["text"] == "Scheldwoorden."
+    _ok(api.post(f"/api/v1/moderation/reaction/{reaction['id']}/hide", {"reason": "Beledigend"}, token=t["official"]))
+
+    author = Browser(platform.url).login(t["author_email"])
+    mine = f"/moderatie/reaction/{reaction['id']}"
+    page = author.get(mine).text
+    assert "Jullie zijn allemaal idioten." in page and "Verborgen door de moderator: Beledigend" in page
+    objected = author.post(mine + "/bezwaar", {"bezwaar": "Het was een grap."}, csrf_from=mine)
+    assert objected.status_code == 303
+    assert "Bezwaar in behandeling" in author.get(mine).text
+    assert Browser(platform.url).login(t["bystander_email"]).get(mine).status_code == 403

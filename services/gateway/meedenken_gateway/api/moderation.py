@@ -13,7 +13,7 @@ def report(call):
     return call.rpc.call("topics", "report", call.actor, call.body)
 
 
-def queue(call, slug):
+def moderation_queue(call, slug):
     return call.rpc.call("topics", "moderation_queue_items", call.actor, {**call.query, "org": slug})
 
 
@@ -66,7 +66,7 @@ ROUTES = [
           "Report a reaction, statement, solution or agenda proposal (one open report per person per item: "
           "a second is 409)", auth="citizen", body=ReportIn, status=201, answer=Report,
           errors=(400, 401, 404, 409, 422), tags=M),
-    Route("GET", "/api/v1/orgs/{slug}/moderation/queue", queue,
+    Route("GET", "/api/v1/orgs/{slug}/moderation/queue", moderation_queue,
           "For officials: items reported, waiting for pre-moderation or objected to, oldest first, one entry per "
           "item", auth="official", query=KeyCursorQuery, answer=ModerationCaseQueue, errors=(401, 403, 404, 422),
           tags=M),

@@ -62,7 +62,8 @@ def object_to(web, kind, item_id):
 
 def queue(web, slug):
     require_official(web, slug)
-    page = api.queue(web.call(query={k: v for k, v in {"after": web.req.get_param("na")}.items() if v}), slug)
+    after = web.req.get_param("na")
+    page = api.moderation_queue(web.call(query={"after": after} if after else {}), slug)
     web.render("moderation_queue.html", org=org(web.gateway, slug), queue=page,
                next_query=urllib.parse.urlencode({"na": page["next"]}) if page["next"] else None)
 
@@ -109,7 +110,7 @@ def _validated(web, schema, data, kind, item_id):
     try:
         return web.validate(schema, data, "moderation_decide.html", {})
     except FormErrors as failed:
-        _decision_form(web, kind, item_id, {"errors": failed.errors, "values": web.form, "failed_act": web.form.get("actie")})
+        _decision_form(web, kind, item_id, {"errors": failed.errors, "values": web.form})
         web.resp.status = "422 Unprocessable Entity"
         return None
 
