@@ -186,6 +186,28 @@ def run_journey(api, cli):
     assert [r["official_answer"] for r in threads["items"][0]["replies"]] == [False, True]
     assert threads["items"][0]["reply_count"] == 2
 
+    # moderation with reasons, briefly (tests/test_moderation.py tells the whole story): under
+    # pre-moderation carol's reaction waits for approval; reported and the report dismissed; hidden,
+    # carol objects and a second official reinstates it
+    second_email = f"tweede-{run}@example.nl"
+    out = cli("create-user", "--org", j.org, "--email", second_email, "--password", PASSWORD, "--role", "official")
+    assert out.returncode == 0, out.stderr
+    second = api.post("/api/v1/auth/login", {"email": second_email, "password": PASSWORD}).json()["token"]
+    assert api.patch(f"/api/v1/topics/{topic_id}", {"premoderation": True}, token=official).status_code == 200
+    held = api.post(f"/api/v1/topics/{topic_id}/reactions", {"body": "Bankjes zijn zonde van het geld.",
+                                                             "parent_id": reaction_id}, token=carol).json()
+    item = f"/api/v1/moderation/reaction/{held['id']}"
+    assert held["held"] is True and api.post(item + "/approve", token=official).json()["held"] is False
+    assert api.patch(f"/api/v1/topics/{topic_id}", {"premoderation": False}, token=official).status_code == 200
+    assert api.post("/api/v1/reports", {"kind": "reaction", "id": held["id"], "reason": "off_topic"},
+                    token=alice).status_code == 201
+    assert api.post(item + "/dismiss", {"reason": "Past bij het onderwerp."}, token=official).status_code == 200
+    assert api.post(item + "/hide", {"reason": "Op de persoon."}, token=official).status_code == 200
+    assert api.post(item + "/objection", {"text": "Het ging over de bankjes."}, token=carol).status_code == 200
+    decided = api.post(item + "/objection/decision", {"decision": "reinstate", "reason": "Terecht bezwaar."},
+                       token=second)
+    assert decided.status_code == 200 and decided.json()["hidden"] is None, decided.text
+
     # an agenda proposal reaches its threshold (2) exactly once
     submitted = api.post("/api/v1/agenda-proposals", {"org": j.org, "title": "Meer bomen in de Dorpsstraat",
                                                       "motivation": "Het is er 's zomers veel te heet."}, token=alice)
@@ -216,7 +238,7 @@ def run_journey(api, cli):
                                          "agenda_proposal.answered"]) else None
     eventually(alice_has_all, timeout=30)
     eventually(lambda: sorted(n["type"] for n in inbox(api, bob)) == sorted(
-        ["topic.phase_changed", "statement.published", "statement.published"]), timeout=30)
+        ["topic.phase_changed", "statement.published", "statement.published", "content.hidden"]), timeout=30)
     j.answers["alice_inbox"] = inbox(api, alice)
     j.answers["bob_inbox"] = inbox(api, bob)
     assert api.post(f"/api/v1/me/notifications/{j.answers['bob_inbox'][-1]['id']}/read", token=bob).status_code == 204

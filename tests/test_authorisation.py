@@ -39,6 +39,12 @@ BODIES = {
         "name": "Partij", "positions": [{"statement_id": "0" * 24, "position": "agree", "explanation": "Daarom."}]},
     "post /api/v1/election-matches/{match_id}/result": {"answers": [{"statement_id": "0" * 24, "answer": "agree"}]},
     "post /api/v1/orgs/{slug}/webhooks": {"url": "http://127.0.0.1:9/haak", "types": ["topic.published.v1"]},
+    "post /api/v1/reports": {"kind": "reaction", "id": "{item_id}", "reason": "spam"},
+    "post /api/v1/moderation/{kind}/{item_id}/hide": {"reason": "Reclame"},
+    "post /api/v1/moderation/{kind}/{item_id}/reinstate": {"reason": "Toch geen reclame"},
+    "post /api/v1/moderation/{kind}/{item_id}/dismiss": {"reason": "Geen reclame"},
+    "post /api/v1/moderation/{kind}/{item_id}/objection": {"text": "Het is geen reclame."},
+    "post /api/v1/moderation/{kind}/{item_id}/objection/decision": {"decision": "uphold", "reason": "Wel reclame"},
 }
 
 

@@ -42,6 +42,12 @@ def _org(api, cli, name, citizen):
                                            token=official), 201)["id"]
     org.ids["reaction_id"] = _ok(api.post(f"/api/v1/topics/{tid}/reactions", {"body": "Graag bankjes."},
                                           token=citizen), 201)["id"]
+    # a reaction to moderate, reported once (the moderation routes act on it)
+    org.ids["kind"] = "reaction"
+    org.ids["item_id"] = _ok(api.post(f"/api/v1/topics/{tid}/reactions", {"body": "Koop nu!"}, token=citizen),
+                             201)["id"]
+    _ok(api.post("/api/v1/reports", {"kind": "reaction", "id": org.ids["item_id"], "reason": "spam"},
+                 token=official), 201)
     _ok(api.post(f"/api/v1/topics/{tid}/phase", {"phase": "advise"}, token=official))
     org.ids["solution_id"] = _ok(api.post(f"/api/v1/topics/{tid}/solutions",
                                           {"title": "Een fontein", "body": "Water op het plein."},

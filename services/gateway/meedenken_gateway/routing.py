@@ -21,6 +21,7 @@ AUTH_LEVELS = ("anonymous", "citizen", "official")
 ID_PATTERN = re.compile(r"[0-9a-f]{24}")
 SLUG_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 CODE_PATTERN = re.compile(r"[A-Za-z2-7]{26}")  # a secret ballot's receipt: 128 bits in base32
+KIND_PATTERN = re.compile(r"reaction|statement|solution|agenda_proposal")  # what can be moderated
 
 
 def path_pattern(name):
@@ -28,6 +29,8 @@ def path_pattern(name):
     handler runs): ids are 24 hex digits, receipt codes base32, organisations are slugs."""
     if name == "code":
         return CODE_PATTERN
+    if name == "kind":
+        return KIND_PATTERN
     return ID_PATTERN if name.endswith("_id") else SLUG_PATTERN
 
 

@@ -62,6 +62,8 @@ class TopicIn(Schema):
     summary = text(500, required=True)
     body = text(20_000, min_length=0)
     tags = fields.List(text(40), validate=validate.Length(max=10))
+    premoderation = fields.Boolean(metadata={"description": "citizens' reactions and solutions are shown to others "
+                                                            "only after an official approves them"})
 
 
 class TopicPatchIn(Schema):
@@ -69,6 +71,8 @@ class TopicPatchIn(Schema):
     summary = text(500)
     body = text(20_000, min_length=0)
     tags = fields.List(text(40), validate=validate.Length(max=10))
+    premoderation = fields.Boolean(metadata={"description": "citizens' reactions and solutions are shown to others "
+                                                            "only after an official approves them"})
 
 
 class PhaseIn(Schema):
@@ -239,6 +243,7 @@ class Topic(Schema):
     solution_count = fields.Integer()
     last_activity_at = fields.DateTime()
     decision = fields.Nested(Decision, allow_none=True, metadata={"description": "once the topic is decided"})
+    premoderation = fields.Boolean()
 
 
 class TopicList(Schema):
@@ -259,6 +264,17 @@ class Moderation(Schema):
     at = fields.DateTime()
 
 
+class Hidden(Schema):
+    """Hidden by a moderator: the reason is public, the text only for its author and officials."""
+    reason = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+
+
+HIDDEN = fields.Nested(Hidden, allow_none=True)
+HELD = fields.Boolean(metadata={"description": "waits for pre-moderation (seen only by its author and officials)"})
+
+
 class Statement(Schema):
     id = fields.String()
     topic_id = fields.String()
@@ -268,6 +284,7 @@ class Statement(Schema):
     author_name = fields.String()
     created_at = fields.DateTime()
     moderation = fields.Nested(Moderation)
+    hidden = HIDDEN
 
 
 WHAT_WAS_DONE = fields.String(allow_none=True, metadata={"description": "what the decision did with it, once named"})
@@ -290,6 +307,8 @@ class Solution(Schema):
     supported = fields.Boolean(metadata={"description": "whether I support it (false when anonymous)"})
     taken_into_vote = fields.Boolean()
     created_at = fields.DateTime()
+    hidden = HIDDEN
+    held = HELD
 
 
 class TopicSolution(Solution):
@@ -323,12 +342,6 @@ class ResponseResult(Schema):
     recorded = fields.Boolean(metadata={"description": "true: durably queued, counted within moments"})
 
 
-class Hidden(Schema):
-    reason = fields.String()
-    by = fields.String()
-    at = fields.DateTime()
-
-
 class Reaction(Schema):
     id = fields.String()
     topic_id = fields.String()
@@ -338,7 +351,8 @@ class Reaction(Schema):
     author_name = fields.String()
     official_answer = fields.Boolean()
     answered_by_official = fields.Boolean()
-    hidden = fields.Nested(Hidden, allow_none=True)
+    hidden = HIDDEN
+    held = HELD
     reply_count = fields.Integer()
     created_at = fields.DateTime()
 
@@ -389,6 +403,7 @@ class AgendaProposal(Schema):
     created_at = fields.DateTime()
     threshold_reached_at = fields.DateTime(allow_none=True)
     answer = fields.Nested(ProposalAnswer, allow_none=True)
+    hidden = HIDDEN
 
 
 class AgendaProposalList(Schema):
@@ -414,6 +429,111 @@ class ModerationQueue(Schema):
     pending_statements = fields.List(fields.Nested(QueuedStatement))
     awaiting_answer = fields.List(fields.Nested(QueuedReaction))
     proposals_to_answer = fields.List(fields.Nested(AgendaProposal))
+
+
+# moderation (docs/moderation.md) -----------------------------------------------------------------
+
+MODERATED_KINDS = ["reaction", "statement", "solution", "agenda_proposal"]
+REPORT_REASONS = ["illegal", "hate", "harassment", "spam", "privacy", "off_topic", "other"]
+
+
+class ReportIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(MODERATED_KINDS))
+    id = fields.String(required=True, validate=ID)
+    reason = fields.String(required=True, validate=validate.OneOf(REPORT_REASONS), metadata={
+        "description": "illegal: illegal content; hate: hate or discrimination; harassment: harassment or threats; "
+                       "spam: spam or advertising; privacy: personal data of others; off_topic; other"})
+    text = text(2_000, min_length=0, metadata={"description": "what is wrong with it (seen by the officials only)"})
+
+
+class ReasonIn(Schema):
+    reason = text(2_000, required=True, metadata={"description": "why; the author sees it"})
+
+
+class OptionalReasonIn(Schema):
+    reason = text(2_000, min_length=0)
+
+
+class ObjectionIn(Schema):
+    text = text(2_000, required=True, min_length=3)
+
+
+class ObjectionDecisionIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["uphold", "reinstate"]))
+    reason = text(2_000, required=True, metadata={"description": "why; the author sees it"})
+
+
+class KeyCursorQuery(Schema):
+    after = text(200)
+    limit = fields.Integer(validate=validate.Range(min=1, max=100))
+
+
+class Report(Schema):
+    id = fields.String()
+    kind = fields.String(validate=validate.OneOf(MODERATED_KINDS))
+    item_id = fields.String()
+    org = fields.String()
+    reason = fields.String(validate=validate.OneOf(REPORT_REASONS))
+    text = fields.String()
+    status = fields.String(validate=validate.OneOf(["open", "actioned", "dismissed"]))
+    created_at = fields.DateTime()
+
+
+class Objection(Schema):
+    text = fields.String()
+    at = fields.DateTime()
+    status = fields.String(validate=validate.OneOf(["open", "upheld", "reinstated"]))
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class ModerationCase(Schema):
+    kind = fields.String(validate=validate.OneOf(MODERATED_KINDS))
+    id = fields.String()
+    org = fields.String()
+    topic_id = fields.String(allow_none=True)
+    author_id = fields.String()
+    content = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "what the author wrote (body; text; title and body; title and motivation)"})
+    hidden = HIDDEN
+    held = HELD
+    objection = fields.Nested(Objection, allow_none=True, metadata={"description": "the author's, once"})
+    open_reports = fields.Integer(metadata={"description": "officials only (0 for the author)"})
+    reasons = fields.Dict(keys=fields.String(), values=fields.Integer(), metadata={
+        "description": "open reports per reason (officials only)"})
+    why = fields.List(fields.String(validate=validate.OneOf(["reported", "held", "objection"])))
+    since = fields.DateTime(allow_none=True, metadata={"description": "in the queue since"})
+    reports = fields.List(fields.Nested(Report), metadata={"description": "the open reports (officials only)"})
+
+
+class QueuedCase(ModerationCase):
+    topic_title = fields.String()
+
+
+class ModerationCaseQueue(Schema):
+    items = fields.List(fields.Nested(QueuedCase))
+    next = fields.String(allow_none=True)
+
+
+class AuditEntry(Schema):
+    id = fields.String()
+    org = fields.String()
+    at = fields.DateTime()
+    actor_id = fields.String(metadata={"description": "account id of who did it"})
+    action = fields.String(validate=validate.OneOf([
+        "report_filed", "hidden", "rejected", "approved", "reinstated", "reports_dismissed", "objection_filed",
+        "objection_decided"]))
+    kind = fields.String(validate=validate.OneOf(MODERATED_KINDS))
+    item_id = fields.String()
+    reason = fields.String(metadata={"description": "why: the report's category, the moderator's reason, "
+                                                    "the objection's text"})
+    detail = fields.Dict()
+
+
+class AuditLog(Schema):
+    items = fields.List(fields.Nested(AuditEntry))
+    next = fields.String(allow_none=True)
 
 
 class SupportResult(Schema):

@@ -2,6 +2,7 @@
 import pytest
 
 from meedenken_gateway.abuse import DEFAULTS, Limit, limits_from
+from meedenken_gateway.ratelimit import BatchedRateLimit
 
 
 def test_defaults_without_a_setting():
@@ -10,7 +11,8 @@ def test_defaults_without_a_setting():
 
 def test_an_override_replaces_one_limit():
     limits = limits_from("post=5/0/60, answer=10/20/30")
-    assert limits["post"] == Limit("post", 5, 0, 60) and limits["answer"] == Limit("answer", 10, 20, 30)
+    assert limits["post"] == Limit("post", 5, 0, 60)
+    assert limits["answer"] == Limit("answer", 10, 20, 30, BatchedRateLimit)  # an override keeps the counting
     assert limits["register"] == DEFAULTS["register"]
 
 

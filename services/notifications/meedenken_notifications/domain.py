@@ -7,6 +7,9 @@ PROPOSAL_ANSWERED = "agenda_proposal.answered"
 TOPIC_DECIDED = "topic.decided"
 POLL_OPENED = "poll.opened"
 POLL_CLOSED = "poll.closed"
+CONTENT_HIDDEN = "content.hidden"
+OBJECTION_UPHELD = "moderation.objection_upheld"
+OBJECTION_REINSTATED = "moderation.objection_reinstated"
 
 PHASE_LABELS = {
     "nl": {"draft": "concept", "inform": "informeren", "consult": "raadplegen", "advise": "adviseren",
@@ -24,6 +27,9 @@ TITLES = {
         TOPIC_DECIDED: "Wat is er met uw inbreng gedaan: ‘{topic_title}’",
         POLL_OPENED: "Stemming geopend bij ‘{topic_title}’: {question}",
         POLL_CLOSED: "Uitslag van de stemming bij ‘{topic_title}’: {question}",
+        CONTENT_HIDDEN: "Uw bijdrage is verborgen door de moderator: {reason}",
+        OBJECTION_UPHELD: "Uw bezwaar is afgewezen; uw bijdrage blijft verborgen: {reason}",
+        OBJECTION_REINSTATED: "Uw bezwaar is toegekend; uw bijdrage is weer zichtbaar: {reason}",
     },
     "en": {
         STATEMENT_PUBLISHED: "New statement on ‘{topic_title}’: {text}",
@@ -34,6 +40,9 @@ TITLES = {
         TOPIC_DECIDED: "What was done with your input: ‘{topic_title}’",
         POLL_OPENED: "Poll opened on ‘{topic_title}’: {question}",
         POLL_CLOSED: "Result of the poll on ‘{topic_title}’: {question}",
+        CONTENT_HIDDEN: "Your contribution was hidden by the moderator: {reason}",
+        OBJECTION_UPHELD: "Your objection was rejected; your contribution stays hidden: {reason}",
+        OBJECTION_REINSTATED: "Your objection was granted; your contribution is visible again: {reason}",
     },
 }
 LANGUAGES = tuple(TITLES)

@@ -15,6 +15,8 @@ PROPOSAL_ANSWERED = ("topics", "agenda_proposal.answered.v1")
 TOPIC_DECIDED = ("topics", "topic.decided.v1")
 POLL_OPENED = ("votes", "poll.opened.v1")
 POLL_CLOSED = ("votes", "poll.closed.v1")
+CONTENT_HIDDEN = ("topics", "content.hidden.v1")
+OBJECTION_DECIDED = ("topics", "moderation.objection_decided.v1")
 
 # webhooks (no secrets in them)
 WEBHOOK_REGISTERED = "webhook.registered.v1"

@@ -92,6 +92,17 @@ class TopicDecidedData(_EventData):
     topic_id = fields.String(required=True)
     title = fields.String(required=True)
     actor_id = fields.String(required=True)
+class ModerationData(_EventData):
+    """content.hidden.v1 and moderation.objection_decided.v1."""
+    kind = fields.String(required=True)
+    item_id = fields.String(required=True)
+    topic_id = fields.String(allow_none=True, load_default=None)
+    author_id = fields.String(required=True)
+    actor_id = fields.String(required=True)
+    reason = fields.String(required=True)
+    decision = fields.String(load_default=None)
+
+
 class PollData(_EventData):
     """poll.opened.v1 and poll.closed.v1 (the clock opens and closes polls: no actor)."""
     poll_id = fields.String(required=True)

@@ -5,8 +5,8 @@ from meedenken_kit.store import Store
 from nameko.rpc import ServiceRpc
 
 from . import usecases, webhook_service
-from .events import (POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTED, STATEMENT_PUBLISHED,
-                     THRESHOLD_REACHED, TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
+from .events import (CONTENT_HIDDEN, OBJECTION_DECIDED, POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTED,
+                     STATEMENT_PUBLISHED, THRESHOLD_REACHED, TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
 
 
@@ -69,4 +69,12 @@ class NotificationsService(webhook_service.WebhookEntrypoints):  # nameko runs e
     @event_handler(*POLL_CLOSED)
     def on_poll_closed(self, event):
         usecases.on_poll_closed(self.store, event)
+
+    @event_handler(*CONTENT_HIDDEN)
+    def on_content_hidden(self, event):
+        usecases.on_content_hidden(self.store, event)
+
+    @event_handler(*OBJECTION_DECIDED)
+    def on_objection_decided(self, event):
+        usecases.on_objection_decided(self.store, event)
 

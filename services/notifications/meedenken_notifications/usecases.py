@@ -3,7 +3,8 @@ from meedenken_kit.errors import NotFound, load_or_raise
 
 from . import domain, repository as repo
 from .events import NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED
-from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, NotificationOut, PhaseChangedData, PollData,
+from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, ModerationData, NotificationOut, PhaseChangedData,
+                      PollData,
                       ProposalAnsweredData, ReactionPostedData, StatementPublishedData,
                       ThresholdReachedData, TopicDecidedData)
 
@@ -137,3 +138,18 @@ def _notify_poll(uow, event, kind):
     d = load_or_raise(PollData(), event["data"])
     _notify(uow, event, kind, _followers_but(uow, d["topic_id"], None), d["topic_id"], d["poll_id"],
             {"topic_title": d["topic_title"], "question": d["question"]})
+
+
+def _notify_author(uow, event, kind):
+    d = load_or_raise(ModerationData(), event["data"])
+    _notify(uow, event, kind, lambda session: domain.recipients([d["author_id"]], d["actor_id"]), d["topic_id"],
+            d["item_id"], {"kind": d["kind"], "reason": d["reason"]})
+
+
+def on_content_hidden(uow, event):
+    _notify_author(uow, event, domain.CONTENT_HIDDEN)
+
+
+def on_objection_decided(uow, event):
+    decision = load_or_raise(ModerationData(), event["data"])["decision"]
+    _notify_author(uow, event, domain.OBJECTION_REINSTATED if decision == "reinstated" else domain.OBJECTION_UPHELD)

@@ -17,7 +17,7 @@ DELIVERABLE = {
                "topic.decided.v1", "statement.added.v1", "statement.published.v1", "statement.rejected.v1",
                "reaction.posted.v1", "reaction.hidden.v1", "reaction.restored.v1", "agenda_proposal.submitted.v1",
                "agenda_proposal.answered.v1", "solution.proposed.v1", "solution.supported.v1",
-               "solution.taken_into_vote.v1"),
+               "solution.taken_into_vote.v1", "content.hidden.v1", "content.reinstated.v1", "content.approved.v1"),
     "votes": ("agenda_proposal.threshold_reached.v1", "support.recorded.v1", "ballot.cast.v1", "poll.scheduled.v1",
               "poll.opened.v1", "poll.closed.v1", "poll.cancelled.v1"),
 }

@@ -88,7 +88,15 @@ def test_every_kind_has_a_title_in_every_language():
     for lang in domain.LANGUAGES:
         assert set(domain.TITLES[lang]) == {STATEMENT_PUBLISHED, PHASE_CHANGED, OFFICIAL_ANSWER, THRESHOLD_REACHED,
                                             domain.PROPOSAL_ANSWERED, domain.TOPIC_DECIDED,
-                                            domain.POLL_OPENED, domain.POLL_CLOSED, domain.WEBHOOK_DISABLED}
+                                            domain.POLL_OPENED, domain.POLL_CLOSED, domain.WEBHOOK_DISABLED,
+                                            domain.CONTENT_HIDDEN, domain.OBJECTION_UPHELD,
+                                            domain.OBJECTION_REINSTATED}
+
+
+def test_the_author_reads_why_their_contribution_was_hidden():
+    params = {"kind": "reaction", "reason": "Reclame"}
+    assert render_title(domain.CONTENT_HIDDEN, params) == "Uw bijdrage is verborgen door de moderator: Reclame"
+    assert render_title(domain.OBJECTION_UPHELD, params, "en").endswith("stays hidden: Reclame")
 
 
 def test_a_decision_tells_what_was_done_with_the_input_in_both_languages():

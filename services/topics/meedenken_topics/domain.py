@@ -114,27 +114,6 @@ def check_moderation(statement, topic, actor, decision, reason):
     return "published" if decision == "approve" else "rejected"
 
 
-def check_reaction_moderation(reaction, topic, actor, decision, reason):
-    """Officials hide a reaction (with a reason the public sees) or restore it."""
-    require_official(actor, topic["org"])
-    if decision == "hide":
-        if reaction.get("hidden"):
-            raise Conflict("This reaction is already hidden.")
-        if not (reason or "").strip():
-            raise InvalidInput("Hiding a reaction needs a reason.", {"reason": ["Required when hiding."]})
-    elif not reaction.get("hidden"):
-        raise Conflict("This reaction is not hidden.")
-
-
-def reaction_for(reaction, topic, actor):
-    """A hidden reaction keeps its place and reason, but its text is shown only to the author and
-    the organisation's officials."""
-    if reaction.get("hidden") and not (is_official(actor, topic["org"]) or
-                                       (actor and reaction["author_id"] == actor["id"])):
-        return {**reaction, "body": ""}
-    return reaction
-
-
 def check_proposal_answer(proposal, actor):
     """Officials answer an agenda proposal once it has reached its threshold, once."""
     require_official(actor, proposal["org"])

@@ -30,3 +30,14 @@ ELECTION_MATCH_CREATED = "election_match.created.v1"
 ELECTION_MATCH_PARTY_ADDED = "election_match.party_added.v1"
 ELECTION_MATCH_PUBLISHED = "election_match.published.v1"
 PUBLISHED += [ELECTION_MATCH_CREATED, ELECTION_MATCH_PARTY_ADDED, ELECTION_MATCH_PUBLISHED]
+
+# moderation (docs/decisions/0014-moderation-with-reasons.md); subject: the item's id
+REPORT_FILED = "report.filed.v1"
+REPORTS_DISMISSED = "moderation.reports_dismissed.v1"
+CONTENT_HIDDEN = "content.hidden.v1"  # for reactions reaction.hidden.v1 is published as well
+CONTENT_REINSTATED = "content.reinstated.v1"  # for reactions reaction.restored.v1 as well
+CONTENT_APPROVED = "content.approved.v1"
+OBJECTION_FILED = "moderation.objection.v1"
+OBJECTION_DECIDED = "moderation.objection_decided.v1"
+PUBLISHED += [REPORT_FILED, REPORTS_DISMISSED, CONTENT_HIDDEN, CONTENT_REINSTATED, CONTENT_APPROVED, OBJECTION_FILED,
+              OBJECTION_DECIDED]

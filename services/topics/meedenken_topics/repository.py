@@ -33,6 +33,10 @@ def ensure_indexes(db):
     db.solutions.create_index([("topic_id", ASCENDING), ("_id", ASCENDING)])
     db.solution_supports.create_index([("topic_id", ASCENDING), ("account_id", ASCENDING)])
     db.campaign_visits.create_index([("topic_id", ASCENDING), ("day", ASCENDING)])
+    db.reports.create_index([("kind", ASCENDING), ("item_id", ASCENDING), ("status", ASCENDING)])
+    db.reports.create_index([("reporter_id", ASCENDING), ("_id", DESCENDING)])
+    db.moderation_cases.create_index([("org", ASCENDING), ("queue_key", ASCENDING)])
+    db.moderation_audit.create_index([("org", ASCENDING), ("_id", ASCENDING)])
 
 
 # organisations ----------------------------------------------------------------------------------
@@ -129,9 +133,17 @@ def get_reaction(db, reaction_id, session=None):
     return db.reactions.find_one({"_id": reaction_id}, session=session)
 
 
-def reaction_page(db, topic_id, after=None, limit=20, replies_per_thread=3):
+def _unless_held(viewer):
+    """Reactions and solutions held for pre-moderation only for their author (or everyone, for
+    the organisation's officials: ``viewer`` None means no filter; a string is an account id)."""
+    if viewer is None:
+        return {}
+    return {"$or": [{"held": {"$ne": True}}, {"author_id": viewer}]}
+
+
+def reaction_page(db, topic_id, after=None, limit=20, replies_per_thread=3, viewer=None):
     """Top-level reactions oldest first after the cursor, each with its first replies."""
-    query = {"topic_id": topic_id, "parent_id": None}
+    query = {"topic_id": topic_id, "parent_id": None, **_unless_held(viewer)}
     if after:
         query["_id"] = {"$gt": after}
     threads = list(db.reactions.find(query).sort("_id", ASCENDING).limit(limit + 1))
@@ -140,17 +152,9 @@ def reaction_page(db, topic_id, after=None, limit=20, replies_per_thread=3):
     for thread in threads:
         if thread.get("reply_count"):
             thread["replies"] = list(
-                db.reactions.find({"topic_id": topic_id, "parent_id": thread["_id"]})
+                db.reactions.find({"topic_id": topic_id, "parent_id": thread["_id"], **_unless_held(viewer)})
                 .sort("_id", ASCENDING).limit(replies_per_thread))
     return threads, (threads[-1]["_id"] if more and threads else None)
-
-
-def set_reaction_hidden(db, session, reaction_id, hidden):
-    """Compare-and-set: hide a visible reaction (``hidden`` given) or restore a hidden one."""
-    condition = {"hidden": None} if hidden else {"hidden": {"$ne": None}}
-    result = db.reactions.update_one({"_id": reaction_id, **condition}, {"$set": {"hidden": hidden}},
-                                     session=session)
-    return result.modified_count == 1
 
 
 def mark_answered_by_official(db, session, reaction_id):
@@ -220,9 +224,9 @@ def get_solution(db, solution_id, session=None):
     return db.solutions.find_one({"_id": solution_id}, session=session)
 
 
-def solution_page(db, topic_id, after=None, limit=20):
+def solution_page(db, topic_id, after=None, limit=20, viewer=None):
     """A topic's solutions oldest first after the cursor."""
-    query = {"topic_id": topic_id}
+    query = {"topic_id": topic_id, **_unless_held(viewer)}
     if after:
         query["_id"] = {"$gt": after}
     rows = list(db.solutions.find(query).sort("_id", ASCENDING).limit(limit + 1))
@@ -334,3 +338,84 @@ def count_campaign_visit(db, topic_id, org, channel, day):
 
 def campaign_visits_of(db, topic_id):
     return list(db.campaign_visits.find({"topic_id": topic_id}).sort("day", ASCENDING).limit(10_000))
+# moderation -------------------------------------------------------------------------------------
+# The audit log (``moderation_audit``) is append-only: this module offers no update or delete on it.
+
+def get_item(db, collection, item_id, session=None):
+    return db[collection].find_one({"_id": item_id}, session=session)
+
+
+def set_hidden(db, session, collection, item_id, hidden):
+    """Compare-and-set: hide a visible item (``hidden`` given; it is no longer held) or reinstate a
+    hidden one. False when it was changed meanwhile."""
+    condition = {"hidden": None} if hidden else {"hidden": {"$ne": None}}
+    change = {"hidden": hidden, "held": False} if hidden else {"hidden": None}
+    result = db[collection].update_one({"_id": item_id, **condition}, {"$set": change}, session=session)
+    return result.modified_count == 1
+
+
+def release_held(db, session, collection, item_id):
+    result = db[collection].update_one({"_id": item_id, "held": True}, {"$set": {"held": False}}, session=session)
+    return result.modified_count == 1
+
+
+def get_case(db, cid, session=None):
+    return db.moderation_cases.find_one({"_id": cid}, session=session)
+
+
+def open_case(db, session, case):
+    """The item's case, created on first need (a report, pre-moderation, a hide)."""
+    db.moderation_cases.update_one({"_id": case["_id"]}, {"$setOnInsert": case}, upsert=True, session=session)
+
+
+def update_case(db, session, cid, changes, unset=()):
+    update = {"$set": changes}
+    if unset:
+        update["$unset"] = {name: "" for name in unset}
+    db.moderation_cases.update_one({"_id": cid}, update, session=session)
+
+
+def count_report(db, session, cid, reason):
+    db.moderation_cases.update_one({"_id": cid}, {"$inc": {"open_reports": 1, f"reasons.{reason}": 1}},
+                                   session=session)
+
+
+def has_open_report(db, session, kind, item_id, reporter_id):
+    return db.reports.find_one({"kind": kind, "item_id": item_id, "status": "open", "reporter_id": reporter_id},
+                               {"_id": 1}, session=session) is not None
+
+
+def open_reports(db, kind, item_id, session=None, limit=200):
+    return list(db.reports.find({"kind": kind, "item_id": item_id, "status": "open"}, session=session)
+                .sort("_id", ASCENDING).limit(limit))
+
+
+def close_reports(db, session, kind, item_id, status, by, at):
+    """Close every open report on the item; returns how many."""
+    result = db.reports.update_many({"kind": kind, "item_id": item_id, "status": "open"},
+                                    {"$set": {"status": status, "closed_by": by, "closed_at": at}}, session=session)
+    return result.modified_count
+
+
+def queue_page(db, org, after=None, limit=20):
+    """Cases that need an official, oldest first after the cursor (a queue key)."""
+    query = {"org": org, "queue_key": {"$gt": after or ""}}
+    rows = list(db.moderation_cases.find(query).sort("queue_key", ASCENDING).limit(limit + 1))
+    return rows[:limit], (rows[limit - 1]["queue_key"] if len(rows) > limit else None)
+
+
+def items_by_id(db, collection, ids):
+    return {doc["_id"]: doc for doc in db[collection].find({"_id": {"$in": sorted(set(ids))}})} if ids else {}
+
+
+def append_audit(db, session, entry):
+    db.moderation_audit.insert_one(entry, session=session)
+
+
+def audit_page(db, org, after=None, limit=50):
+    """The organisation's moderation log in the order it was written, after the cursor (an entry id)."""
+    query = {"org": org}
+    if after:
+        query["_id"] = {"$gt": after}
+    rows = list(db.moderation_audit.find(query).sort("_id", ASCENDING).limit(limit + 1))
+    return rows[:limit], (rows[limit - 1]["_id"] if len(rows) > limit else None)

@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from .domain import CAMPAIGN_CHANNELS, INPUT_KINDS, PHASES
 from .matching import ANSWERS, POSITIONS
+from .moderation import DECISIONS, KINDS, REASONS
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
@@ -61,6 +62,7 @@ class TopicIn(Schema):
     summary = text(500, required=True)
     body = text(20_000, load_default="", min_length=0)
     tags = fields.List(TAG, load_default=list, validate=validate.Length(max=10))
+    premoderation = fields.Boolean(load_default=False)
 
 
 class TopicPatch(Schema):
@@ -68,6 +70,7 @@ class TopicPatch(Schema):
     summary = text(500)
     body = text(20_000, min_length=0)
     tags = fields.List(TAG, validate=validate.Length(max=10))
+    premoderation = fields.Boolean()
 
 
 class PhaseChangeIn(Schema):
@@ -109,6 +112,7 @@ class TopicOut(Schema):
     last_activity_at = fields.DateTime()
     solution_count = fields.Integer(dump_default=0)
     decision = fields.Nested(lambda: DecisionOut(), allow_none=True, dump_default=None)
+    premoderation = fields.Boolean(dump_default=False)
 
 
 class StatementIn(Schema):
@@ -127,6 +131,12 @@ class ModerationOut(Schema):
     at = fields.DateTime()
 
 
+class HiddenOut(Schema):
+    reason = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+
+
 class StatementOut(Schema):
     id = fields.String(attribute="_id")
     topic_id = fields.String()
@@ -136,6 +146,7 @@ class StatementOut(Schema):
     author_name = fields.String()
     created_at = fields.DateTime()
     moderation = fields.Nested(ModerationOut)
+    hidden = fields.Nested(HiddenOut, allow_none=True, dump_default=None)
 
 
 class ReactionIn(Schema):
@@ -146,12 +157,6 @@ class ReactionIn(Schema):
 class ReactionQuery(Schema):
     after = fields.String(validate=ID)
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
-
-
-class HiddenOut(Schema):
-    reason = fields.String()
-    by = fields.String()
-    at = fields.DateTime()
 
 
 class ReactionModerationIn(Schema):
@@ -169,6 +174,7 @@ class ReactionOut(Schema):
     official_answer = fields.Boolean()
     answered_by_official = fields.Boolean(dump_default=False)
     hidden = fields.Nested(HiddenOut, allow_none=True, dump_default=None)
+    held = fields.Boolean(dump_default=False)
     reply_count = fields.Integer(dump_default=0)
     created_at = fields.DateTime()
 
@@ -206,6 +212,7 @@ class AgendaProposalOut(Schema):
     created_at = fields.DateTime()
     threshold_reached_at = fields.DateTime(allow_none=True)
     answer = fields.Nested(ProposalAnswerOut, allow_none=True, dump_default=None)
+    hidden = fields.Nested(HiddenOut, allow_none=True, dump_default=None)
 
 
 class ProposalQuery(Schema):
@@ -248,6 +255,8 @@ class SolutionOut(Schema):
     supported = fields.Boolean(dump_default=False)
     taken_into_vote = fields.Boolean(dump_default=False)
     created_at = fields.DateTime()
+    hidden = fields.Nested(HiddenOut, allow_none=True, dump_default=None)
+    held = fields.Boolean(dump_default=False)
 
 
 class DecisionInputIn(Schema):
@@ -373,3 +382,83 @@ class CampaignFiguresOut(Schema):
     total = fields.Integer()
     channels = fields.List(fields.Nested(ChannelVisits))
     days = fields.List(fields.Nested(DayVisits))
+# moderation -------------------------------------------------------------------------------------
+
+KIND = validate.OneOf(list(KINDS))
+
+
+class ReportIn(Schema):
+    kind = fields.String(required=True, validate=KIND)
+    id = fields.String(required=True, validate=ID)
+    reason = fields.String(required=True, validate=validate.OneOf(REASONS))
+    text = text(2_000, load_default="", min_length=0)
+
+
+class ReasonIn(Schema):
+    reason = text(2_000, load_default="", min_length=0)
+
+
+class ObjectionIn(Schema):
+    text = text(2_000, required=True, min_length=3)
+
+
+class ObjectionDecisionIn(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
+    reason = text(2_000, load_default="", min_length=0)
+
+
+class OrgPageQuery(Schema):
+    org = fields.String(required=True, validate=SLUG)
+    after = fields.String(validate=validate.Length(min=1, max=200))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=500))
+
+
+class ReportOut(Schema):
+    id = fields.String(attribute="_id")
+    kind = fields.String()
+    item_id = fields.String()
+    org = fields.String()
+    reason = fields.String()
+    text = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+
+
+class ObjectionOut(Schema):
+    text = fields.String()
+    at = fields.DateTime()
+    status = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class CaseOut(Schema):
+    """One item's moderation: what it says (for its author and officials), why it is hidden, the
+    objection, and (for officials) the open reports."""
+    kind = fields.String()
+    id = fields.String(attribute="item_id")
+    org = fields.String()
+    topic_id = fields.String(allow_none=True)
+    author_id = fields.String()
+    content = fields.Dict(keys=fields.String(), values=fields.String())
+    hidden = fields.Nested(HiddenOut, allow_none=True)
+    held = fields.Boolean()
+    objection = fields.Nested(ObjectionOut, allow_none=True)
+    open_reports = fields.Integer()
+    reasons = fields.Dict(keys=fields.String(), values=fields.Integer())
+    why = fields.List(fields.String())
+    since = fields.DateTime(allow_none=True)
+    reports = fields.List(fields.Nested(ReportOut))
+
+
+class AuditEntryOut(Schema):
+    id = fields.String(attribute="_id")
+    org = fields.String()
+    at = fields.DateTime()
+    actor_id = fields.String()
+    action = fields.String()
+    kind = fields.String()
+    item_id = fields.String()
+    reason = fields.String()
+    detail = fields.Dict(keys=fields.String(), values=fields.Raw())

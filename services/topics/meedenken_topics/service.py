@@ -3,7 +3,7 @@ from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
 
-from . import usecases
+from . import moderation_usecases, usecases
 from .events import VOTES_THRESHOLD_REACHED
 from .repository import ensure_indexes
 
@@ -99,12 +99,12 @@ class TopicsService:
         return usecases.campaign_figures(self.store, actor, topic_id)
 
     @rpc
-    def get_agenda_proposal(self, proposal_id):
-        return usecases.get_agenda_proposal(self.store, proposal_id)
+    def get_agenda_proposal(self, proposal_id, actor=None):
+        return usecases.get_agenda_proposal(self.store, proposal_id, actor)
 
     @rpc
-    def list_agenda_proposals(self, query):
-        return usecases.list_agenda_proposals(self.store, query)
+    def list_agenda_proposals(self, query, actor=None):
+        return usecases.list_agenda_proposals(self.store, query, actor)
 
     @rpc
     def contributions(self, actor):
@@ -161,3 +161,45 @@ class TopicsService:
     @rpc
     def election_match_result(self, actor, match_id, payload):
         return usecases.election_match_result(self.store, actor, match_id, payload)
+
+    # moderation of reactions, statements, solutions and agenda proposals
+
+    @rpc
+    def report(self, actor, payload):
+        return moderation_usecases.report(self.store, actor, payload)
+
+    @rpc
+    def moderation_case(self, actor, kind, item_id):
+        return moderation_usecases.case(self.store, actor, kind, item_id)
+
+    @rpc
+    def moderation_queue_items(self, actor, query):
+        return moderation_usecases.queue(self.store, actor, query)
+
+    @rpc
+    def hide(self, actor, kind, item_id, payload):
+        return moderation_usecases.hide(self.store, actor, kind, item_id, payload)
+
+    @rpc
+    def reinstate(self, actor, kind, item_id, payload):
+        return moderation_usecases.reinstate(self.store, actor, kind, item_id, payload)
+
+    @rpc
+    def dismiss_reports(self, actor, kind, item_id, payload):
+        return moderation_usecases.dismiss(self.store, actor, kind, item_id, payload)
+
+    @rpc
+    def approve(self, actor, kind, item_id):
+        return moderation_usecases.approve(self.store, actor, kind, item_id)
+
+    @rpc
+    def object_to(self, actor, kind, item_id, payload):
+        return moderation_usecases.object_to(self.store, actor, kind, item_id, payload)
+
+    @rpc
+    def decide_objection(self, actor, kind, item_id, payload):
+        return moderation_usecases.decide_objection(self.store, actor, kind, item_id, payload)
+
+    @rpc
+    def moderation_audit(self, actor, query):
+        return moderation_usecases.audit(self.store, actor, query)

@@ -2,9 +2,9 @@
 record the event in one transaction. Entry points in service.py only call these."""
 from meedenken_kit.errors import Conflict, NotFound, load_or_raise
 
-from . import domain, matching, repository as repo
-from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_HIDDEN,
-                     REACTION_POSTED, REACTION_RESTORED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
+from . import domain, matching, moderation, moderation_usecases, repository as repo
+from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED,
+                     REACTION_POSTED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
                      TOPIC_DECIDED, TOPIC_PHASE_CHANGED, TOPIC_PUBLISHED, TOPIC_UPDATED, ELECTION_MATCH_CREATED,
                      ELECTION_MATCH_PARTY_ADDED, ELECTION_MATCH_PUBLISHED)
@@ -26,6 +26,16 @@ TOPIC_PAGE_SOLUTIONS = 100
 
 def actor_of(payload):
     return None if payload is None else load_or_raise(_actor, payload)
+
+
+def _viewer(actor, org):
+    """Who a list is for: None for the organisation's officials (they see held contributions too),
+    else the account id (or "" when anonymous) whose own held contributions are shown."""
+    return None if domain.is_official(actor, org) else (actor["id"] if actor else "")
+
+
+def _shown(kind, items, actor):
+    return [shown for shown in (moderation.shown(kind, item, actor) for item in items) if shown is not None]
 
 
 def _valid_id(value, what):
@@ -139,11 +149,11 @@ def get_topic(uow, actor, topic_id):
     actor = actor_of(actor)
     topic = _topic(uow, topic_id, actor)
     result = topic_out.dump(topic)
-    result["statements"] = statement_out.dump(
-        [s for s in repo.statements_of(uow.db, topic["_id"]) if domain.statement_visible(s, topic, actor)],
-        many=True)
-    result["solutions"] = _solutions_for(uow, actor, repo.solution_page(uow.db, topic["_id"],
-                                                                        limit=TOPIC_PAGE_SOLUTIONS)[0])
+    result["statements"] = statement_out.dump(_shown(
+        "statement", [s for s in repo.statements_of(uow.db, topic["_id"]) if domain.statement_visible(s, topic, actor)],
+        actor), many=True)
+    result["solutions"] = _solutions_for(uow, actor, repo.solution_page(
+        uow.db, topic["_id"], limit=TOPIC_PAGE_SOLUTIONS, viewer=_viewer(actor, topic["org"]))[0])
     decided = (topic.get("decision") or {}).get("input", [])
     done = {(item["kind"], item["id"]): item["what_was_done"] for item in decided}
     for kind, items in (("statement", result["statements"]), ("solution", result["solutions"])):
@@ -181,6 +191,8 @@ def add_statement(uow, actor, topic_id, payload):
     def txn(session):
         repo.insert(uow.db, session, "statements", statement)
         uow.emit(session, STATEMENT_ADDED, statement["_id"], _statement_event(statement, topic, actor))
+        if status == "pending":
+            moderation_usecases.hold(uow, session, "statement", statement)
         if status == "published":
             repo.topic_activity(uow.db, session, topic["_id"], "statement_count")
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], _statement_event(statement, topic, actor))
@@ -201,7 +213,7 @@ def get_statement(uow, actor, statement_id):
     topic = repo.get_topic(uow.db, statement["topic_id"]) if statement else None
     if topic is None or not domain.visible(topic, actor) or not domain.statement_visible(statement, topic, actor):
         raise NotFound("Statement not found.")
-    result = statement_out.dump(statement)
+    result = statement_out.dump(moderation.shown("statement", statement, actor))
     result["topic"] = {"id": topic["_id"], "org": topic["org"], "phase": topic["phase"], "title": topic["title"]}
     return result
 
@@ -210,7 +222,7 @@ def check_may_answer(uow, actor, statement_id):
     """Raise unless this actor may answer the statement now; returns the statement."""
     statement = get_statement(uow, actor, statement_id)
     domain.require_citizen_may("answer_statement", {"phase": statement["topic"]["phase"]}, actor_of(actor))
-    if statement["status"] != "published":
+    if statement["status"] != "published" or statement.get("hidden"):
         raise Conflict("This statement is not published.")
     return statement
 
@@ -223,11 +235,12 @@ def moderate_statement(uow, actor, statement_id, payload):
     if topic is None or not domain.statement_visible(statement, topic, actor):
         raise NotFound("Statement not found.")
     status = domain.check_moderation(statement, topic, actor, data["decision"], data["reason"])
-    moderation = {"decision": data["decision"], "reason": data["reason"], "by": actor["id"], "at": repo.now()}
+    decided = {"decision": data["decision"], "reason": data["reason"], "by": actor["id"], "at": repo.now()}
 
     def txn(session):
-        if not repo.set_statement_status(uow.db, session, statement["_id"], status, moderation):
+        if not repo.set_statement_status(uow.db, session, statement["_id"], status, decided):
             raise Conflict("This statement was moderated meanwhile.")
+        moderation_usecases.statement_moderated(uow, session, statement, actor, data["decision"], data["reason"])
         moderated = {**statement, "status": status}
         event = _statement_event(moderated, topic, actor)
         if status == "published":
@@ -246,6 +259,7 @@ def post_reaction(uow, actor, topic_id, payload):
     data = load_or_raise(ReactionIn(), payload)
     topic = _topic(uow, topic_id, actor)
     official_answer = domain.check_reaction(topic, actor)
+    held = bool(topic.get("premoderation")) and not official_answer
     parent = None
     if data["parent_id"]:
         parent = repo.get_reaction(uow.db, data["parent_id"])
@@ -256,11 +270,12 @@ def post_reaction(uow, actor, topic_id, payload):
     reaction = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"],
                 "parent_id": parent["_id"] if parent else None, "body": data["body"], "author_id": actor["id"],
                 "author_name": actor["name"], "official_answer": official_answer, "reply_count": 0,
-                "answered_by_official": False, "hidden": None,
-                "created_at": repo.now()}
+                "answered_by_official": False, "hidden": None, "held": held, "created_at": repo.now()}
 
     def txn(session):
         repo.insert(uow.db, session, "reactions", reaction)
+        if held:
+            moderation_usecases.hold(uow, session, "reaction", reaction)
         repo.topic_activity(uow.db, session, topic["_id"], "reaction_count")
         if parent:
             repo.bump(uow.db, session, "reactions", parent["_id"], "reply_count")
@@ -279,34 +294,19 @@ def list_reactions(uow, actor, topic_id, query):
     actor = actor_of(actor)
     q = load_or_raise(ReactionQuery(), query or {})
     topic = _topic(uow, topic_id, actor)
-    threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"])
-    shown = [{**domain.reaction_for(thread, topic, actor),
-              "replies": [domain.reaction_for(reply, topic, actor) for reply in thread.get("replies", [])]}
-             for thread in threads]
+    threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"],
+                                              viewer=_viewer(actor, topic["org"]))
+    shown = [{**moderation.shown("reaction", thread, actor),
+              "replies": _shown("reaction", thread.get("replies", []), actor)} for thread in threads]
     return {"items": thread_out.dump(shown), "next": next_cursor}
 
 
 def moderate_reaction(uow, actor, reaction_id, payload):
-    actor = domain.require_actor(actor_of(actor))
+    """The reactions' own hide/restore, kept for its clients: the general moderation does it."""
     data = load_or_raise(ReactionModerationIn(), payload)
-    reaction = repo.get_reaction(uow.db, _valid_id(reaction_id, "Reaction"))
-    topic = repo.get_topic(uow.db, reaction["topic_id"]) if reaction else None
-    if topic is None:
-        raise NotFound("Reaction not found.")
-    domain.check_reaction_moderation(reaction, topic, actor, data["decision"], data["reason"])
-    hidden = {"reason": data["reason"], "by": actor["id"], "at": repo.now()} if data["decision"] == "hide" else None
-
-    def txn(session):
-        if not repo.set_reaction_hidden(uow.db, session, reaction["_id"], hidden):
-            raise Conflict("This reaction was moderated meanwhile.")
-        common = {"reaction_id": reaction["_id"], "topic_id": topic["_id"], "org": topic["org"],
-                  "author_id": reaction["author_id"], "actor_id": actor["id"]}
-        if hidden:
-            uow.emit(session, REACTION_HIDDEN, reaction["_id"], {**common, "reason": data["reason"]})
-        else:
-            uow.emit(session, REACTION_RESTORED, reaction["_id"], common)
-        return repo.get_reaction(uow.db, reaction["_id"], session)
-    return reaction_out.dump(uow.transaction(txn))
+    act = moderation_usecases.hide if data["decision"] == "hide" else moderation_usecases.reinstate
+    act(uow, actor, "reaction", reaction_id, {"reason": data["reason"]})
+    return reaction_out.dump(repo.get_reaction(uow.db, reaction_id))
 
 
 def moderation_queue(uow, actor, query):
@@ -347,18 +347,18 @@ def submit_agenda_proposal(uow, actor, payload):
     return proposal_out.dump(proposal)
 
 
-def get_agenda_proposal(uow, proposal_id):
+def get_agenda_proposal(uow, proposal_id, actor=None):
     proposal = repo.get_proposal(uow.db, _valid_id(proposal_id, "Agenda proposal"))
     if proposal is None:
         raise NotFound("Agenda proposal not found.")
-    return proposal_out.dump(proposal)
+    return proposal_out.dump(moderation.shown("agenda_proposal", proposal, actor_of(actor)))
 
 
-def list_agenda_proposals(uow, query):
+def list_agenda_proposals(uow, query, actor=None):
     q = load_or_raise(ProposalQuery(), query or {})
     rows = repo.list_proposals(uow.db, q["org"], q.get("after"), q["limit"])
     items = rows[:q["limit"]]
-    return {"items": proposal_out.dump(items, many=True),
+    return {"items": proposal_out.dump(_shown("agenda_proposal", items, actor_of(actor)), many=True),
             "next": items[-1]["_id"] if len(rows) > q["limit"] else None}
 
 
@@ -385,6 +385,7 @@ def answer_agenda_proposal(uow, actor, proposal_id, payload):
 
 def _solutions_for(uow, actor, solutions):
     """Solutions as this actor sees them: with whether they support each."""
+    solutions = _shown("solution", solutions, actor)
     mine = repo.supported_among(uow.db, [s["_id"] for s in solutions], actor["id"]) if actor and solutions else set()
     return solution_out.dump([{**s, "supported": s["_id"] in mine} for s in solutions], many=True)
 
@@ -403,12 +404,15 @@ def propose_solution(uow, actor, topic_id, payload):
     data = load_or_raise(SolutionIn(), payload)
     topic = _topic(uow, topic_id, actor)
     domain.require_citizen_may("propose_solution", topic, actor)
+    held = bool(topic.get("premoderation")) and not domain.is_official(actor, topic["org"])
     solution = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"], **data,
                 "author_id": actor["id"], "author_name": actor["name"], "supports": 0, "taken_into_vote": False,
-                "created_at": repo.now()}
+                "hidden": None, "held": held, "created_at": repo.now()}
 
     def txn(session):
         repo.insert(uow.db, session, "solutions", solution)
+        if held:
+            moderation_usecases.hold(uow, session, "solution", solution)
         repo.topic_activity(uow.db, session, topic["_id"], "solution_count")
         uow.emit(session, SOLUTION_PROPOSED, solution["_id"], {
             "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
@@ -421,7 +425,8 @@ def list_solutions(uow, actor, topic_id, query):
     actor = actor_of(actor)
     q = load_or_raise(SolutionQuery(), query or {})
     topic = _topic(uow, topic_id, actor)
-    solutions, next_cursor = repo.solution_page(uow.db, topic["_id"], q.get("after"), q["limit"])
+    solutions, next_cursor = repo.solution_page(uow.db, topic["_id"], q.get("after"), q["limit"],
+                                                viewer=_viewer(actor, topic["org"]))
     return {"items": _solutions_for(uow, actor, solutions), "next": next_cursor}
 
 

@@ -17,11 +17,11 @@ def errors_of(schema, payload):
 # TopicIn ----------------------------------------------------------------------------------------
 
 def test_topic_in_accepts_a_valid_payload_and_fills_defaults():
-    assert TopicIn().load(VALID_TOPIC) == dict(VALID_TOPIC, body="", tags=[])
+    assert TopicIn().load(VALID_TOPIC) == dict(VALID_TOPIC, body="", tags=[], premoderation=False)
 
 
 def test_topic_in_keeps_body_and_tags():
-    payload = dict(VALID_TOPIC, body="Lange tekst", tags=["groen", "openbare ruimte", "co-2"])
+    payload = dict(VALID_TOPIC, body="Lange tekst", tags=["groen", "openbare ruimte", "co-2"], premoderation=True)
     assert TopicIn().load(payload) == payload
 
 

@@ -18,18 +18,18 @@ def submit(call):
 
 
 def list_proposals(call):
-    page = call.rpc.call("topics", "list_agenda_proposals", call.query)
+    page = call.rpc.call("topics", "list_agenda_proposals", call.query, call.actor)
     _with_supports(call, page["items"])
     return page
 
 
 def get_proposal(call, proposal_id):
-    proposal = call.rpc.call("topics", "get_agenda_proposal", require_id(proposal_id, "Agenda proposal"))
+    proposal = call.rpc.call("topics", "get_agenda_proposal", require_id(proposal_id, "Agenda proposal"), call.actor)
     return _with_supports(call, [proposal])[0]
 
 
 def support(call, proposal_id):
-    proposal = call.rpc.call("topics", "get_agenda_proposal", require_id(proposal_id, "Agenda proposal"))
+    proposal = call.rpc.call("topics", "get_agenda_proposal", require_id(proposal_id, "Agenda proposal"), call.actor)
     result = call.rpc.call("votes", "support_proposal", {
         "account_id": call.account_id, "proposal_id": proposal["id"], "org": proposal["org"],
         "support_threshold": proposal["support_threshold"], "author_id": proposal["author_id"],

@@ -74,7 +74,8 @@ def _validated(web, schema, data, topic_id, form_name):
 
 
 def edit_topic(web, topic_id):
-    body = _validated(web, TopicPatchIn, topic_form(web.form), topic_id, "edit")
+    body = _validated(web, TopicPatchIn, {**topic_form(web.form), "premoderation": web.form.get("voormoderatie") == "1"},
+                      topic_id, "edit")
     if body is not None:
         topics_api.update_topic(web.call(body=body), topic_id)
         raise Redirect(f"/beheer/onderwerpen/{topic_id}", "saved")
