@@ -3,6 +3,7 @@ record the event in one transaction. Entry points in service.py only call these.
 from meedenken_kit.errors import Conflict, NotFound, load_or_raise
 
 from . import domain, matching, repository as repo
+from .content import TopicContent
 from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED, REACTION_HIDDEN,
                      REACTION_POSTED, REACTION_RESTORED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
@@ -21,6 +22,7 @@ org_out, topic_out, statement_out = OrganisationOut(), TopicOut(), StatementOut(
 reaction_out, thread_out, proposal_out = ReactionOut(), ReactionThreadOut(many=True), AgendaProposalOut()
 solution_out = SolutionOut()
 TOPIC_PAGE_SOLUTIONS = 100
+content = TopicContent()  # per process, checked against the topic's content version
 
 
 def actor_of(payload):
@@ -138,11 +140,11 @@ def get_topic(uow, actor, topic_id):
     actor = actor_of(actor)
     topic = _topic(uow, topic_id, actor)
     result = topic_out.dump(topic)
-    result["statements"] = statement_out.dump(
-        [s for s in repo.statements_of(uow.db, topic["_id"]) if domain.statement_visible(s, topic, actor)],
-        many=True)
-    result["solutions"] = _solutions_for(uow, actor, repo.solution_page(uow.db, topic["_id"],
-                                                                        limit=TOPIC_PAGE_SOLUTIONS)[0])
+    statements = content.get_or_load(topic, "statements", lambda: statement_out.dump(
+        repo.statements_of(uow.db, topic["_id"]), many=True))
+    result["statements"] = [{**s} for s in statements if domain.statement_visible(s, topic, actor)]
+    result["solutions"] = _solutions_for(uow, actor, content.get_or_load(
+        topic, "solutions", lambda: repo.solution_page(uow.db, topic["_id"], limit=TOPIC_PAGE_SOLUTIONS)[0]))
     decided = (topic.get("decision") or {}).get("input", [])
     done = {(item["kind"], item["id"]): item["what_was_done"] for item in decided}
     for kind, items in (("statement", result["statements"]), ("solution", result["solutions"])):
@@ -183,6 +185,8 @@ def add_statement(uow, actor, topic_id, payload):
         if status == "published":
             repo.topic_activity(uow.db, session, topic["_id"], "statement_count")
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], _statement_event(statement, topic, actor))
+        else:
+            repo.content_changed(uow.db, session, topic["_id"])
     uow.transaction(txn)
     return statement_out.dump(statement)
 
@@ -233,6 +237,7 @@ def moderate_statement(uow, actor, statement_id, payload):
             repo.topic_activity(uow.db, session, topic["_id"], "statement_count")
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], event)
         else:
+            repo.content_changed(uow.db, session, topic["_id"])
             uow.emit(session, STATEMENT_REJECTED, statement["_id"], {**event, "reason": data["reason"]})
         return repo.get_statement(uow.db, statement["_id"], session)
     return statement_out.dump(uow.transaction(txn))
@@ -262,7 +267,7 @@ def post_reaction(uow, actor, topic_id, payload):
         repo.insert(uow.db, session, "reactions", reaction)
         repo.topic_activity(uow.db, session, topic["_id"], "reaction_count")
         if parent:
-            repo.bump(uow.db, session, "reactions", parent["_id"], "reply_count")
+            repo.add_reply(uow.db, session, parent["_id"], reaction["_id"])
             if official_answer:
                 repo.mark_answered_by_official(uow.db, session, parent["_id"])
         uow.emit(session, REACTION_POSTED, reaction["_id"], {
@@ -278,11 +283,15 @@ def list_reactions(uow, actor, topic_id, query):
     actor = actor_of(actor)
     q = load_or_raise(ReactionQuery(), query or {})
     topic = _topic(uow, topic_id, actor)
-    threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"])
+
+    def load():
+        threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"])
+        return thread_out.dump(threads), next_cursor
+    threads, next_cursor = content.get_or_load(topic, ("reactions", q.get("after"), q["limit"]), load)
     shown = [{**domain.reaction_for(thread, topic, actor),
-              "replies": [domain.reaction_for(reply, topic, actor) for reply in thread.get("replies", [])]}
+              "replies": [domain.reaction_for(reply, topic, actor) for reply in thread["replies"]]}
              for thread in threads]
-    return {"items": thread_out.dump(shown), "next": next_cursor}
+    return {"items": shown, "next": next_cursor}
 
 
 def moderate_reaction(uow, actor, reaction_id, payload):
@@ -298,6 +307,7 @@ def moderate_reaction(uow, actor, reaction_id, payload):
     def txn(session):
         if not repo.set_reaction_hidden(uow.db, session, reaction["_id"], hidden):
             raise Conflict("This reaction was moderated meanwhile.")
+        repo.content_changed(uow.db, session, topic["_id"])
         common = {"reaction_id": reaction["_id"], "topic_id": topic["_id"], "org": topic["org"],
                   "author_id": reaction["author_id"], "actor_id": actor["id"]}
         if hidden:
@@ -436,6 +446,7 @@ def support_solution(uow, actor, solution_id, payload):
         changed = change(uow.db, session, solution, actor["id"])
         supports = repo.get_solution(uow.db, solution["_id"], session)["supports"]
         if changed:
+            repo.content_changed(uow.db, session, topic["_id"])
             uow.emit(session, SOLUTION_SUPPORTED, solution["_id"], {
                 "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
                 "account_id": actor["id"], "supported": supported, "supports": supports})
@@ -452,6 +463,7 @@ def take_into_vote(uow, actor, solution_id, payload):
 
     def txn(session):
         if repo.set_taken_into_vote(uow.db, session, solution["_id"], taken, actor["id"]):
+            repo.content_changed(uow.db, session, topic["_id"])
             uow.emit(session, SOLUTION_TAKEN_INTO_VOTE, solution["_id"], {
                 "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
                 "title": solution["title"], "author_id": solution["author_id"], "taken": taken,
