@@ -8,6 +8,7 @@ from datetime import timedelta, timezone
 
 from bson import ObjectId
 from eventlet import tpool
+from meedenken_kit.cache import TTLCache
 from meedenken_kit.envelope import rfc3339
 from meedenken_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, load_or_raise
 from pymongo.errors import DuplicateKeyError
@@ -21,6 +22,8 @@ from .schemas import (ID_PATTERN, ActorIn, BallotChoiceIn, OpinionGroupsOut, Pol
 
 log = logging.getLogger(__name__)
 
+topic_tallies = TTLCache(seconds=1.0)
+
 
 def record_response(uow, cache, payload):
     """One answer, counted at once (the same counting as the batches): one answer per citizen per
@@ -31,8 +34,12 @@ def record_response(uow, cache, payload):
 
 
 def topic_votes(uow, query):
+    """A topic's tallies (read at most once a second per process: a busy topic's page is read by
+    many while its tallies change with every batch, and they follow the answers by moments anyway)
+    and the citizen's own answers (always read)."""
     q = load_or_raise(TopicVotesQuery(), query)
-    tallies = {t["_id"]: domain.tally_of(t) for t in repo.tallies_of_topic(uow.db, q["topic_id"])}
+    tallies = topic_tallies.get_or_load(q["topic_id"], lambda: {
+        t["_id"]: domain.tally_of(t) for t in repo.tallies_of_topic(uow.db, q["topic_id"])})
     mine = {}
     if q["account_id"]:
         mine = {r["statement_id"]: r["choice"] for r in repo.responses_of(uow.db, q["topic_id"], q["account_id"])}
