@@ -118,6 +118,29 @@ def test_a_topic_content_copy_is_served_only_while_the_content_version_is_unchan
     assert len(loads) == 3
 
 
+def test_readers_of_a_part_being_loaded_wait_for_that_load():
+    content, started, release, loads = TopicContent(), threading.Event(), threading.Event(), []
+
+    def slow():
+        loads.append(1)
+        started.set()
+        release.wait(30)
+        return "page"
+
+    topic = {"_id": "t", "content_version": 3}
+    results = []
+    first = threading.Thread(target=lambda: results.append(content.get_or_load(topic, "reactions", slow)))
+    first.start()
+    started.wait(30)
+    second = threading.Thread(target=lambda: results.append(content.get_or_load(topic, "reactions", slow)))
+    second.start()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert results == ["page", "page"] and len(loads) == 1
+    assert content.get_or_load({"_id": "t", "content_version": 4}, "reactions", lambda: "newer") == "newer"
+
+
 def test_the_content_copies_are_bounded():
     content = TopicContent(max_items=2)
     for n in range(3):
