@@ -140,7 +140,7 @@ def start_rabbitmq(processes, base, port=5672, name="rabbitmq"):
                 break
     processes.start(name, [server], env=env, cwd=base)  # an Erlang crash dump lands there
     processes.cleanups[name] = lambda: stop_node_of(base)
-    wait_for(lambda: port_open("127.0.0.1", port), 90, "RabbitMQ")
+    wait_for(lambda: port_open("127.0.0.1", port), 240, "RabbitMQ")  # a busy shared box boots a node slowly
     return True
 
 

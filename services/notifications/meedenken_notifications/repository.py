@@ -3,6 +3,7 @@ from datetime import datetime, timezone
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
+from pymongo.errors import OperationFailure
 
 BATCH = 500
 
@@ -14,8 +15,14 @@ def now():
 def ensure_indexes(db):
     db.follows.create_index([("topic_id", ASCENDING), ("account_id", ASCENDING)])
     db.follows.create_index([("account_id", ASCENDING), ("topic_id", ASCENDING)])
+    # one index per inbox: a phase change writes a notification for every follower, and each
+    # index costs as much per write as the document (unread counts use the account prefix)
     db.notifications.create_index([("account_id", ASCENDING), ("_id", DESCENDING)])
-    db.notifications.create_index([("account_id", ASCENDING), ("read", ASCENDING)])
+    if "account_id_1_read_1" in db.notifications.index_information():  # made by earlier versions
+        try:
+            db.notifications.drop_index("account_id_1_read_1")
+        except OperationFailure:  # another instance dropped it meanwhile
+            pass
 
 
 def follow_key(topic_id, account_id):

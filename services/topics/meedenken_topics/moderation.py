@@ -41,17 +41,17 @@ def is_held(kind, item):
     return item.get("status") == "pending" if kind == "statement" else bool(item.get("held"))
 
 
-def may_see_all(item, actor):
-    return is_official(actor, item["org"]) or is_author(item, actor)
+def may_see_all(item, actor, org=None):
+    return is_official(actor, org or item["org"]) or is_author(item, actor)
 
 
-def shown(kind, item, actor):
+def shown(kind, item, actor, org=None):
     """The item as this actor may see it: a hidden item's text only for its author and the
     organisation's officials (everyone sees the reason); None when it waits for moderation and the
     actor is neither."""
-    if is_held(kind, item) and not may_see_all(item, actor):
+    if is_held(kind, item) and not may_see_all(item, actor, org):
         return None
-    if item.get("hidden") and not may_see_all(item, actor):
+    if item.get("hidden") and not may_see_all(item, actor, org):
         return {**item, **{name: "" for name in KINDS[kind][1]}}
     return item
 

@@ -100,6 +100,12 @@ def _close_reports(uow, session, kind, item, actor, status, at):
     return closed
 
 
+def _shown_differently(uow, session, item):
+    """Copies of the item's topic page are out of date (content.TopicContent)."""
+    if item.get("topic_id"):  # agenda proposals belong to no topic
+        repo.content_changed(uow.db, session, item["topic_id"])
+
+
 def hide(uow, actor, kind, item_id, payload):
     """Hide with a reason the author and everyone else see; open reports count as acted on. A
     statement still waiting for moderation is rejected instead (with the same reason)."""
@@ -117,6 +123,7 @@ def hide(uow, actor, kind, item_id, payload):
     def txn(session):
         if not repo.set_hidden(uow.db, session, rules.KINDS[kind][0], item["_id"], hidden):
             raise Conflict("This was moderated meanwhile.")
+        _shown_differently(uow, session, item)
         open_case(uow, session, kind, item)
         closed = _close_reports(uow, session, kind, item, actor, "actioned", at)
         refresh_queue(uow, session, kind, item["_id"], at)
@@ -135,6 +142,7 @@ def hide(uow, actor, kind, item_id, payload):
 def _reinstate(uow, session, kind, item, actor, reason, at, by_objection):
     if not repo.set_hidden(uow.db, session, rules.KINDS[kind][0], item["_id"], None):
         raise Conflict("This was moderated meanwhile.")
+    _shown_differently(uow, session, item)
     uow.emit(session, CONTENT_REINSTATED, item["_id"], {**_common(kind, item), "actor_id": actor["id"],
                                                         "reason": reason, "by_objection": by_objection})
     if kind == "reaction":
@@ -196,6 +204,7 @@ def approve(uow, actor, kind, item_id):
     def txn(session):
         if not repo.release_held(uow.db, session, rules.KINDS[kind][0], item["_id"]):
             raise Conflict("This was moderated meanwhile.")
+        _shown_differently(uow, session, item)
         refresh_queue(uow, session, kind, item["_id"], at)
         _audit(uow, session, "approved", kind, item, actor["id"], "", at)
         uow.emit(session, CONTENT_APPROVED, item["_id"], {**_common(kind, item), "actor_id": actor["id"]})

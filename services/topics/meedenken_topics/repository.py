@@ -6,6 +6,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
 BATCH = 500
+FIRST_REPLIES = 3  # replies shown under a thread on the reactions page
 
 
 def now():
@@ -37,6 +38,17 @@ def ensure_indexes(db):
     db.reports.create_index([("reporter_id", ASCENDING), ("_id", DESCENDING)])
     db.moderation_cases.create_index([("org", ASCENDING), ("queue_key", ASCENDING)])
     db.moderation_audit.create_index([("org", ASCENDING), ("_id", ASCENDING)])
+    backfill_first_replies(db)
+
+
+def backfill_first_replies(db):
+    """Threads stored before they kept their first replies' ids get them (idempotent; a thread
+    that has the field already is left alone)."""
+    for thread in db.reactions.find({"parent_id": None, "reply_count": {"$gt": 0}, "first_replies": None},
+                                    {"topic_id": 1}).batch_size(BATCH):
+        first = [r["_id"] for r in db.reactions.find({"topic_id": thread["topic_id"], "parent_id": thread["_id"]},
+                                                     {"_id": 1}).sort("_id", ASCENDING).limit(FIRST_REPLIES)]
+        db.reactions.update_one({"_id": thread["_id"], "first_replies": None}, {"$set": {"first_replies": first}})
 
 
 # organisations ----------------------------------------------------------------------------------
@@ -90,9 +102,15 @@ def bump(db, session, collection, doc_id, field, by=1):
 
 
 def topic_activity(db, session, topic_id, counter):
-    """Count a new statement or reaction and mark the topic as active now."""
-    db.topics.update_one({"_id": topic_id}, {"$inc": {counter: 1}, "$set": {"last_activity_at": now()}},
-                         session=session)
+    """Count a new statement, reaction or solution and mark the topic as active now."""
+    db.topics.update_one({"_id": topic_id}, {"$inc": {counter: 1, "content_version": 1},
+                                             "$set": {"last_activity_at": now()}}, session=session)
+
+
+def content_changed(db, session, topic_id):
+    """A statement, solution or reaction of the topic changed: copies of them are out of date
+    (content.TopicContent)."""
+    db.topics.update_one({"_id": topic_id}, {"$inc": {"content_version": 1}}, session=session)
 
 
 def list_topics(db, phases, org=None, tag=None, after=None, limit=20, sort="newest"):
@@ -134,27 +152,37 @@ def get_reaction(db, reaction_id, session=None):
 
 
 def _unless_held(viewer):
-    """Reactions and solutions held for pre-moderation only for their author (or everyone, for
-    the organisation's officials: ``viewer`` None means no filter; a string is an account id)."""
+    """Contributions held for pre-moderation only for their author (or everyone, for the
+    organisation's officials: ``viewer`` None means no filter; a string is an account id)."""
     if viewer is None:
         return {}
     return {"$or": [{"held": {"$ne": True}}, {"author_id": viewer}]}
 
 
-def reaction_page(db, topic_id, after=None, limit=20, replies_per_thread=3, viewer=None):
-    """Top-level reactions oldest first after the cursor, each with its first replies."""
-    query = {"topic_id": topic_id, "parent_id": None, **_unless_held(viewer)}
+def reaction_page(db, topic_id, after=None, limit=20):
+    """Top-level reactions oldest first after the cursor, each with its first replies: two
+    queries whatever the number of threads (the thread keeps the ids of its first replies).
+    Held ones too: the page is kept for every reader (content.TopicContent), who sees what
+    moderation.shown lets them."""
+    query = {"topic_id": topic_id, "parent_id": None}
     if after:
         query["_id"] = {"$gt": after}
     threads = list(db.reactions.find(query).sort("_id", ASCENDING).limit(limit + 1))
     more = len(threads) > limit
     threads = threads[:limit]
+    reply_ids = sorted({reply_id for thread in threads for reply_id in thread.get("first_replies", ())})
+    replies = {r["_id"]: r for r in db.reactions.find({"_id": {"$in": reply_ids}})} if reply_ids else {}
     for thread in threads:
-        if thread.get("reply_count"):
-            thread["replies"] = list(
-                db.reactions.find({"topic_id": topic_id, "parent_id": thread["_id"], **_unless_held(viewer)})
-                .sort("_id", ASCENDING).limit(replies_per_thread))
+        thread["replies"] = [replies[i] for i in thread.get("first_replies", ()) if i in replies]
     return threads, (threads[-1]["_id"] if more and threads else None)
+
+
+def add_reply(db, session, parent_id, reply_id):
+    """Count a reply on its thread; the thread keeps the ids of its FIRST_REPLIES oldest replies
+    (ids grow with time; sorted, so replies committed out of order still keep the oldest)."""
+    db.reactions.update_one({"_id": parent_id}, {
+        "$inc": {"reply_count": 1},
+        "$push": {"first_replies": {"$each": [reply_id], "$sort": 1, "$slice": FIRST_REPLIES}}}, session=session)
 
 
 def mark_answered_by_official(db, session, reaction_id):

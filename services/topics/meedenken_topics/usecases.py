@@ -3,6 +3,7 @@ record the event in one transaction. Entry points in service.py only call these.
 from meedenken_kit.errors import Conflict, NotFound, load_or_raise
 
 from . import domain, matching, moderation, moderation_usecases, repository as repo
+from .content import TopicContent
 from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED,
                      REACTION_POSTED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
@@ -22,6 +23,7 @@ org_out, topic_out, statement_out = OrganisationOut(), TopicOut(), StatementOut(
 reaction_out, thread_out, proposal_out = ReactionOut(), ReactionThreadOut(many=True), AgendaProposalOut()
 solution_out = SolutionOut()
 TOPIC_PAGE_SOLUTIONS = 100
+content = TopicContent()  # per process, checked against the topic's content version
 
 
 def actor_of(payload):
@@ -34,8 +36,9 @@ def _viewer(actor, org):
     return None if domain.is_official(actor, org) else (actor["id"] if actor else "")
 
 
-def _shown(kind, items, actor):
-    return [shown for shown in (moderation.shown(kind, item, actor) for item in items) if shown is not None]
+def _shown(kind, items, actor, org=None):
+    """The items as this actor may see them (``org`` for copies dumped without their organisation)."""
+    return [shown for shown in (moderation.shown(kind, item, actor, org) for item in items) if shown is not None]
 
 
 def _valid_id(value, what):
@@ -149,11 +152,13 @@ def get_topic(uow, actor, topic_id):
     actor = actor_of(actor)
     topic = _topic(uow, topic_id, actor)
     result = topic_out.dump(topic)
-    result["statements"] = statement_out.dump(_shown(
-        "statement", [s for s in repo.statements_of(uow.db, topic["_id"]) if domain.statement_visible(s, topic, actor)],
-        actor), many=True)
-    result["solutions"] = _solutions_for(uow, actor, repo.solution_page(
-        uow.db, topic["_id"], limit=TOPIC_PAGE_SOLUTIONS, viewer=_viewer(actor, topic["org"]))[0])
+    statements = content.get_or_load(topic, "statements", lambda: statement_out.dump(
+        repo.statements_of(uow.db, topic["_id"]), many=True))
+    result["statements"] = [{**s} for s in _shown("statement", [
+        s for s in statements if domain.statement_visible(s, topic, actor)], actor, topic["org"])]
+    # held solutions are in the copy; _solutions_for shows each reader what they may see
+    result["solutions"] = _solutions_for(uow, actor, content.get_or_load(
+        topic, "solutions", lambda: repo.solution_page(uow.db, topic["_id"], limit=TOPIC_PAGE_SOLUTIONS)[0]))
     decided = (topic.get("decision") or {}).get("input", [])
     done = {(item["kind"], item["id"]): item["what_was_done"] for item in decided}
     for kind, items in (("statement", result["statements"]), ("solution", result["solutions"])):
@@ -196,6 +201,8 @@ def add_statement(uow, actor, topic_id, payload):
         if status == "published":
             repo.topic_activity(uow.db, session, topic["_id"], "statement_count")
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], _statement_event(statement, topic, actor))
+        else:
+            repo.content_changed(uow.db, session, topic["_id"])
     uow.transaction(txn)
     return statement_out.dump(statement)
 
@@ -247,6 +254,7 @@ def moderate_statement(uow, actor, statement_id, payload):
             repo.topic_activity(uow.db, session, topic["_id"], "statement_count")
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], event)
         else:
+            repo.content_changed(uow.db, session, topic["_id"])
             uow.emit(session, STATEMENT_REJECTED, statement["_id"], {**event, "reason": data["reason"]})
         return repo.get_statement(uow.db, statement["_id"], session)
     return statement_out.dump(uow.transaction(txn))
@@ -278,7 +286,7 @@ def post_reaction(uow, actor, topic_id, payload):
             moderation_usecases.hold(uow, session, "reaction", reaction)
         repo.topic_activity(uow.db, session, topic["_id"], "reaction_count")
         if parent:
-            repo.bump(uow.db, session, "reactions", parent["_id"], "reply_count")
+            repo.add_reply(uow.db, session, parent["_id"], reaction["_id"])
             if official_answer:
                 repo.mark_answered_by_official(uow.db, session, parent["_id"])
         uow.emit(session, REACTION_POSTED, reaction["_id"], {
@@ -294,11 +302,14 @@ def list_reactions(uow, actor, topic_id, query):
     actor = actor_of(actor)
     q = load_or_raise(ReactionQuery(), query or {})
     topic = _topic(uow, topic_id, actor)
-    threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"],
-                                              viewer=_viewer(actor, topic["org"]))
-    shown = [{**moderation.shown("reaction", thread, actor),
-              "replies": _shown("reaction", thread.get("replies", []), actor)} for thread in threads]
-    return {"items": thread_out.dump(shown), "next": next_cursor}
+
+    def load():
+        threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"])
+        return thread_out.dump(threads), next_cursor
+    threads, next_cursor = content.get_or_load(topic, ("reactions", q.get("after"), q["limit"]), load)
+    shown = [{**thread, "replies": _shown("reaction", thread["replies"], actor, topic["org"])}
+             for thread in _shown("reaction", threads, actor, topic["org"])]
+    return {"items": shown, "next": next_cursor}
 
 
 def moderate_reaction(uow, actor, reaction_id, payload):
@@ -442,6 +453,7 @@ def support_solution(uow, actor, solution_id, payload):
         changed = change(uow.db, session, solution, actor["id"])
         supports = repo.get_solution(uow.db, solution["_id"], session)["supports"]
         if changed:
+            repo.content_changed(uow.db, session, topic["_id"])
             uow.emit(session, SOLUTION_SUPPORTED, solution["_id"], {
                 "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
                 "account_id": actor["id"], "supported": supported, "supports": supports})
@@ -458,6 +470,7 @@ def take_into_vote(uow, actor, solution_id, payload):
 
     def txn(session):
         if repo.set_taken_into_vote(uow.db, session, solution["_id"], taken, actor["id"]):
+            repo.content_changed(uow.db, session, topic["_id"])
             uow.emit(session, SOLUTION_TAKEN_INTO_VOTE, solution["_id"], {
                 "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
                 "title": solution["title"], "author_id": solution["author_id"], "taken": taken,

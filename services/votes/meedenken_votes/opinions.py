@@ -13,6 +13,7 @@ never who is in which group.
 """
 from array import array
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 
@@ -31,6 +32,15 @@ class Settings:
     consensus_share: float = 0.6  # agree share needed in every group for a consensus statement
     max_representative: int = 5
     seed: int = 7
+    interval_seconds: float = 10.0  # a topic is recomputed at most this often
+    max_busy_share: float = 0.05  # and a big one so that its recomputes take at most this share of the time
+
+
+def next_due(computed_at, took_seconds, settings=Settings()):
+    """When a topic whose recompute (reading its answers included) took ``took_seconds`` is due
+    again: after the interval, or later for a topic so big that reading it again every interval
+    would keep the database busy (a hot topic with 10,000 citizens: every ~20 s, not every 10)."""
+    return computed_at + timedelta(seconds=max(settings.interval_seconds, took_seconds / settings.max_busy_share))
 
 
 def answer_matrix(answers):

@@ -81,8 +81,7 @@ class VotesService:
 
     @timer(interval=1)
     def recompute_opinion_groups(self):
-        usecases.recompute_opinion_groups(self.store, opinion_settings(),
-                                          float(config.get("OPINION_INTERVAL_SECONDS", 10)))
+        usecases.recompute_opinion_groups(self.store, opinion_settings())
 
     @rpc
     def opinion_groups(self, topic_id):
@@ -91,4 +90,6 @@ class VotesService:
 
 def opinion_settings():
     return Settings(min_group_size=int(config.get("OPINION_MIN_GROUP_SIZE", 5)),
-                    min_participants=int(config.get("OPINION_MIN_PARTICIPANTS", 10)))
+                    min_participants=int(config.get("OPINION_MIN_PARTICIPANTS", 10)),
+                    interval_seconds=float(config.get("OPINION_INTERVAL_SECONDS", 10)),
+                    max_busy_share=float(config.get("OPINION_MAX_BUSY_SHARE", 0.05)))

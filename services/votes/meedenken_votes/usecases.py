@@ -3,10 +3,12 @@ import base64
 import hashlib
 import logging
 import secrets
+import time
 from datetime import timedelta, timezone
 
 from bson import ObjectId
 from eventlet import tpool
+from meedenken_kit.cache import TTLCache
 from meedenken_kit.envelope import rfc3339
 from meedenken_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, load_or_raise
 from pymongo.errors import DuplicateKeyError
@@ -20,6 +22,8 @@ from .schemas import (ID_PATTERN, ActorIn, BallotChoiceIn, OpinionGroupsOut, Pol
 
 log = logging.getLogger(__name__)
 
+topic_tallies = TTLCache(seconds=1.0)
+
 
 def record_response(uow, cache, payload):
     """One answer, counted at once (the same counting as the batches): one answer per citizen per
@@ -30,8 +34,12 @@ def record_response(uow, cache, payload):
 
 
 def topic_votes(uow, query):
+    """A topic's tallies (read at most once a second per process: a busy topic's page is read by
+    many while its tallies change with every batch, and they follow the answers by moments anyway)
+    and the citizen's own answers (always read)."""
     q = load_or_raise(TopicVotesQuery(), query)
-    tallies = {t["_id"]: domain.tally_of(t) for t in repo.tallies_of_topic(uow.db, q["topic_id"])}
+    tallies = topic_tallies.get_or_load(q["topic_id"], lambda: {
+        t["_id"]: domain.tally_of(t) for t in repo.tallies_of_topic(uow.db, q["topic_id"])})
     mine = {}
     if q["account_id"]:
         mine = {r["statement_id"]: r["choice"] for r in repo.responses_of(uow.db, q["topic_id"], q["account_id"])}
@@ -365,24 +373,25 @@ def on_responses_recorded(uow, event):
     repo.mark_opinions_stale(uow.db, event["data"]["topic_id"])
 
 
-def recompute_opinion_groups(uow, settings, interval_seconds, limit=5):
-    """Recompute the stale topics whose interval passed; each result is stored with its event.
+def recompute_opinion_groups(uow, settings, limit=5):
+    """Recompute the stale topics that are due; each result is stored with its event.
     The computation runs in an OS thread (numpy releases the GIL) so the service keeps answering."""
     for topic_id, changes in repo.due_opinion_topics(uow.db, limit):
         try:
-            _recompute(uow, topic_id, changes, settings, interval_seconds)
+            _recompute(uow, topic_id, changes, settings)
         except Exception:  # one topic that fails must not hold up the others; it is tried again
             log.exception("recomputing the opinion groups of topic %s failed", topic_id)
 
 
-def _recompute(uow, topic_id, changes, settings, interval_seconds):
+def _recompute(uow, topic_id, changes, settings):
+    started = time.monotonic()
     statement_ids, matrix = opinions.answer_matrix(repo.answers_of_topic(uow.db, topic_id))
     result = tpool.execute(opinions.opinion_groups, statement_ids, matrix, settings)
     result["computed_at"] = repo.now()
 
     def txn(session):
         repo.save_opinion_groups(uow.db, session, topic_id, result, changes,
-                                 result["computed_at"] + timedelta(seconds=interval_seconds))
+                                 opinions.next_due(result["computed_at"], time.monotonic() - started, settings))
         uow.emit(session, OPINION_GROUPS_COMPUTED, topic_id, {
             "topic_id": topic_id, "participants": result["participants"],
             "group_sizes": [g["size"] for g in result["groups"]],

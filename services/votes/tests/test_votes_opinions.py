@@ -1,8 +1,9 @@
 """Opinion groups (meedenken_votes.opinions) on synthetic answer matrices: no broker, no database."""
 import json
 import random
+from datetime import datetime, timedelta, timezone
 
-from meedenken_votes.opinions import Settings, answer_matrix, opinion_groups
+from meedenken_votes.opinions import Settings, answer_matrix, next_due, opinion_groups
 
 CONSENSUS = "s-consensus"
 CAMP_A = ["a1", "a2", "a3"]  # camp A agrees, camp B disagrees
@@ -86,3 +87,11 @@ def test_everyone_alike_is_one_group():
 def test_one_statement_is_too_few():
     result = opinion_groups(*answer_matrix([(f"p{n}", "x", "agree") for n in range(20)]))
     assert result["reason"] == "too_few_statements"
+
+
+def test_a_small_topic_is_due_again_after_the_interval_a_big_one_later():
+    at = datetime(2026, 11, 25, 20, 0, tzinfo=timezone.utc)
+    settings = Settings(interval_seconds=10, max_busy_share=0.05)
+    assert next_due(at, 0.05, settings) == at + timedelta(seconds=10)
+    # reading 50,000 answers took 1.5 s: its recomputes may take 5 % of the time, not 15 %
+    assert next_due(at, 1.5, settings) == at + timedelta(seconds=30)
