@@ -62,6 +62,10 @@ class Gateway:
                     self._relay = OutboxRelay(db, "gateway", self.settings.amqp_uri)
                     threading.Thread(target=self._relay.run, args=(self._relay_stop,), name="outbox-relay",
                                      daemon=True).start()
+                    mailer = accounts.mail_queue(db, self.settings.smtp)
+                    mailer.ensure_indexes()
+                    threading.Thread(target=mailer.run, args=(self._relay_stop, accounts.mail_composer(self.settings.smtp)),
+                                     name="mail-sender", daemon=True).start()
                     self._mongo = client
         return self._mongo
 

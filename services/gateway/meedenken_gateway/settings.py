@@ -3,6 +3,7 @@
 import os
 from dataclasses import dataclass
 
+from meedenken_kit.mail import SmtpSettings
 from meedenken_kit.production import refuse_development_defaults
 
 from .abuse import limits_from
@@ -27,6 +28,7 @@ class Settings:
     trusted_proxies: tuple = ()
     metrics_dir: str = None
     cors_origins: tuple = ()
+    smtp: SmtpSettings = SmtpSettings()
 
     @classmethod
     def from_env(cls, environ=None):
@@ -48,6 +50,8 @@ class Settings:
             metrics_dir=e.get("PROMETHEUS_MULTIPROC_DIR") or None,
             # other sites whose scripts may call the API (exact origins); none by default
             cors_origins=tuple(o.strip() for o in e.get("CORS_ORIGINS", "").split(",") if o.strip()),
+            # the account mails (password reset, e-mail address links) go out over this SMTP server
+            smtp=SmtpSettings.from_mapping(e.get),
         )
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")
