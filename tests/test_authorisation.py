@@ -39,6 +39,9 @@ BODIES = {
         "name": "Partij", "positions": [{"statement_id": "0" * 24, "position": "agree", "explanation": "Daarom."}]},
     "post /api/v1/election-matches/{match_id}/result": {"answers": [{"statement_id": "0" * 24, "answer": "agree"}]},
     "post /api/v1/orgs/{slug}/webhooks": {"url": "http://127.0.0.1:9/haak", "types": ["topic.published.v1"]},
+    "put /api/v1/me/mail-preferences": {"frequency": "weekly", "language": "nl", "topics": []},
+    "post /api/v1/auth/email-confirm": {"token": "geen-geldige-link"},
+    "post /api/v1/mail/unsubscribe": {"token": "geen.geldige-link"},
 }
 
 
