@@ -50,13 +50,14 @@ def main():
             return 1
         smtp_port = None
         if "SMTP_HOST" not in os.environ:
-            smtp_port = start_smtp_sink(processes, MAIL_DIR, port=int(os.environ.get("SMTP_SINK_PORT", "8025")))
+            smtp_port = start_smtp_sink(processes, MAIL_DIR, port=None if port_open("127.0.0.1", 8025) else 8025)
             print(f"started an SMTP sink on 127.0.0.1:{smtp_port} (mails in .run/mail/ as .eml files)")
         platform = Platform(processes, amqp_uri, mongo_uri, port, smtp_port=smtp_port)
         platform.start()
         os.environ.update({"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri})
         load_demo()
-        print_welcome(platform.url, smtp_port, {s: platform.metrics_url(s) for s in ("gateway", *platform.metrics_ports)})
+        print_welcome(platform.url, smtp_port,
+                      {s: platform.metrics_url(s) for s in ("gateway", *platform.metrics_ports)})
         while not stop.wait(1):
             exited = processes.exited()
             if exited:

@@ -208,7 +208,8 @@ def mail_queue(db, smtp=None):
 
 def mail_composer(smtp):
     return lambda job: compose(smtp, job["to"], job["subject"], job["body"],
-                               message_id=f"<account.{job['_id']}@meedenken>", headers={"Auto-Submitted": "auto-generated"})
+                               message_id=f"<account.{job['_id']}@meedenken>",
+                               headers={"Auto-Submitted": "auto-generated"})
 
 
 def queue_mail(db, to, subject, body):

@@ -112,7 +112,8 @@ def compose_job(uow, settings, job):
     lang = recipient.get("language") or "nl"
     url = unsubscribe_url(settings, job["account_id"])
     subject, text = mails.render(job["kind"], items, lang, settings.public_url, url)
-    return compose(settings.smtp, recipient["email"], subject, text, message_id=f"<{job['_id'].replace(':', '.')}@meedenken>",
+    return compose(settings.smtp, recipient["email"], subject, text,
+                   message_id=f"<{job['_id'].replace(':', '.')}@meedenken>",
                    headers={"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                             "Content-Language": lang, "Auto-Submitted": "auto-generated"})
 

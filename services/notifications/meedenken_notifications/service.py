@@ -10,7 +10,8 @@ from .events import (POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTE
 from .repository import ensure_indexes
 
 
-class NotificationsService(webhook_service.WebhookEntrypoints, mail_service.MailEntrypoints):  # nameko runs every service class it imports by name
+# nameko runs every service class it imports by name: the entry points of webhooks and mail are mixins
+class NotificationsService(webhook_service.WebhookEntrypoints, mail_service.MailEntrypoints):
     name = "notifications"
     store = Store(ensure_indexes)
     metrics = Metrics()

@@ -1,11 +1,14 @@
 """E-mail notifications: my mail preferences, and unsubscribing by the signed link in every mail
 (no login needed: the link is the proof). The notifications service keeps the preferences."""
+from .. import accounts
 from ..routing import Route
 from ..schemas import MailPreferences, MailPreferencesIn, UnsubscribeIn
 
 
 def _with_address(call, preferences):
-    return {**preferences, "email": call.account["email"], "email_confirmed": bool(call.account.get("email_confirmed_at"))}
+    """The address as the gateway has it now (the cached account may be up to 30 s old)."""
+    account = accounts.get(call.gateway.db, call.account_id) or call.account
+    return {**preferences, "email": account["email"], "email_confirmed": bool(account.get("email_confirmed_at"))}
 
 
 def preferences(call):
