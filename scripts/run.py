@@ -12,10 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from stack import (DEV_MONGO_OPTIONS, ROOT, Platform, Processes, amqp_address, port_open,  # noqa: E402
-                   start_rabbitmq, start_secantus)
+                   start_rabbitmq, start_secantus, start_smtp_sink)
 
 RUN_DIR = ROOT / ".run"
 DEMO = ROOT / "demo" / "demo.json"
+MAIL_DIR = RUN_DIR / "mail"
 
 
 def main():
@@ -47,11 +48,16 @@ def main():
         if port_open("127.0.0.1", port):
             print(f"Port {port} is taken; set PORT to a free one.")
             return 1
-        platform = Platform(processes, amqp_uri, mongo_uri, port)
+        smtp_port = None
+        if "SMTP_HOST" not in os.environ:
+            smtp_port = start_smtp_sink(processes, MAIL_DIR, port=None if port_open("127.0.0.1", 8025) else 8025)
+            print(f"started an SMTP sink on 127.0.0.1:{smtp_port} (mails in .run/mail/ as .eml files)")
+        platform = Platform(processes, amqp_uri, mongo_uri, port, smtp_port=smtp_port)
         platform.start()
         os.environ.update({"AMQP_URI": amqp_uri, "MONGO_URI": mongo_uri})
         load_demo()
-        print_welcome(platform.url, {s: platform.metrics_url(s) for s in ("gateway", *platform.metrics_ports)})
+        print_welcome(platform.url, smtp_port,
+                      {s: platform.metrics_url(s) for s in ("gateway", *platform.metrics_ports)})
         while not stop.wait(1):
             exited = processes.exited()
             if exited:
@@ -93,7 +99,7 @@ def load_demo():
         gateway.close()
 
 
-def print_welcome(url, metrics=None):
+def print_welcome(url, smtp_port, metrics=None):
     demo = json.loads(DEMO.read_text(encoding="utf-8"))
     print()
     print(f"Meedenken is running: {url}")
@@ -104,6 +110,8 @@ def print_welcome(url, metrics=None):
         print(f"    {person['email']:<32} {person['password']:<20} {roles}")
     if metrics:
         print("  Metrics:   " + "  ".join(f"{name} {address}" for name, address in metrics.items()))
+    if smtp_port:
+        print(f"  Mail:      nothing leaves this machine: every mail is caught in {MAIL_DIR}/ (one .eml file each)")
     print("  Admin CLI: .venv/bin/meedenken --help      Logs: .run/logs/      Stop: Ctrl-C")
     sys.stdout.flush()
 

@@ -112,6 +112,16 @@ def start_secantus(processes, storage, port=None):
     return f"mongodb://127.0.0.1:{port}/?{DEV_MONGO_OPTIONS}"
 
 
+def start_smtp_sink(processes, directory, port=None):
+    """scripts/smtp_sink.py: a local SMTP server writing every mail it accepts to ``directory`` as an
+    .eml file; returns its port."""
+    port = port or free_port()
+    processes.start("smtp-sink", [sys.executable, str(ROOT / "scripts" / "smtp_sink.py"), "--port", str(port),
+                                  "--dir", str(directory)])
+    wait_for(lambda: port_open("127.0.0.1", port), 30, "the SMTP sink")
+    return port
+
+
 def start_rabbitmq(processes, base, port=5672, name="rabbitmq"):
     """Start the installed rabbitmq-server with its data under ``base``; returns when it listens.
     Another ``port`` makes a private node beside the machine's broker (own node name, no plugins),
@@ -179,8 +189,9 @@ class Platform:
     nameko service serves its Prometheus metrics on a free port of its own (``metrics_ports``,
     ``metrics_url(service)``); the gateway on ``url + "/metrics"``."""
 
-    def __init__(self, processes, amqp_uri, mongo_uri, port, db_prefix="meedenken_", extra_env=None):
+    def __init__(self, processes, amqp_uri, mongo_uri, port, db_prefix="meedenken_", extra_env=None, smtp_port=None):
         self.processes = processes
+        self.smtp_port = smtp_port
         self.amqp_uri = amqp_uri
         self.mongo_uri = mongo_uri
         self.port = port
@@ -191,7 +202,9 @@ class Platform:
 
     def env(self, service):
         env = {"AMQP_URI": self.amqp_uri, "MONGO_URI": self.mongo_uri, "MONGO_DB": f"{self.db_prefix}{service}",
-               "PORT": str(self.port), "MEEDENKEN_ENV": "development"}
+               "PORT": str(self.port), "MEEDENKEN_ENV": "development", "PUBLIC_URL": self.url}
+        if self.smtp_port:
+            env.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.smtp_port)})
         if service in self.metrics_ports:
             env["METRICS_PORT"] = str(self.metrics_ports[service])
         return {**env, **self.extra_env}

@@ -1,5 +1,7 @@
 """One real platform per test session: SecantusDB (in memory, own port), an own RabbitMQ vhost,
 the three nameko services and the gunicorn gateway as processes, driven over HTTP."""
+import email
+import email.policy
 import os
 import sys
 import threading
@@ -13,7 +15,8 @@ from kombu import Connection, Exchange, Queue, binding
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
-from stack import Platform, Processes, amqp_address, free_port, isolated_vhost, port_open, start_secantus  # noqa: E402
+from stack import (Platform, Processes, amqp_address, free_port, isolated_vhost, port_open,  # noqa: E402
+                   start_secantus, start_smtp_sink)
 
 EVENT_SOURCES = ("topics", "votes", "notifications", "gateway")
 INJECTED = "x-meedenken-test-injected"  # header of events a test publishes itself
@@ -90,11 +93,44 @@ def event_tap(broker_uri):
 GENEROUS_LIMITS = ",".join(f"{name}=100000/100000/60" for name in ("register", "login", "post", "answer", "support", "ballot"))
 
 
+class Mailbox:
+    """The mails a real SMTP server (scripts/smtp_sink.py, started for the session) accepted, one
+    .eml file each, parsed as ``email.message.EmailMessage`` with ``X-Sink-To`` naming the recipient."""
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+
+    def messages(self, to=None):
+        found = []
+        for path in sorted(self.directory.glob("*.eml")):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if to is None or to.lower() in [r.lower() for r in message.get_all("X-Sink-To", [])]:
+                found.append(message)
+        return found
+
+    def wait_for(self, to, subject_contains="", count=1, timeout=20):
+        """The mails to ``to`` whose subject contains the text, once there are at least ``count``."""
+        return eventually(lambda: (lambda found: found if len(found) >= count else None)(
+            [m for m in self.messages(to) if subject_contains in m["Subject"]]), timeout=timeout)
+
+
 @pytest.fixture(scope="session")
-def platform(processes, broker_uri, mongo_uri, event_tap):
+def mailbox(processes):
+    return Mailbox(ROOT / ".run" / "test-mail" / uuid.uuid4().hex[:8])
+
+
+@pytest.fixture(scope="session")
+def smtp_port(processes, mailbox):
+    return start_smtp_sink(processes, mailbox.directory)
+
+
+@pytest.fixture(scope="session")
+def platform(processes, broker_uri, mongo_uri, event_tap, smtp_port):
     platform = Platform(processes, broker_uri, mongo_uri, free_port(), db_prefix=f"t{uuid.uuid4().hex[:6]}_",
                         extra_env={"GATEWAY_WORKERS": "2", "GATEWAY_THREADS": "4", "RATE_LIMITS": GENEROUS_LIMITS,
-                                   "WEBHOOK_RETRY_SCHEDULE": "1 1", "WEBHOOK_DISABLE_AFTER": "2"})
+                                   "WEBHOOK_RETRY_SCHEDULE": "1 1", "WEBHOOK_DISABLE_AFTER": "2",
+                                   "MAIL_RETRY_SCHEDULE": "1 1", "MAIL_POLL_SECONDS": "0.2"},
+                        smtp_port=smtp_port)
     platform.start(timeout=90)
     return platform
 

@@ -27,10 +27,13 @@ def fresh_citizen(api):
     return email, register_and_login(api, "Veilig", email)[1]
 
 
-def mailed_token(gateway_db, to):
-    mails = list(gateway_db.mail_outbox.find({"to": to}).sort("created_at", -1).limit(1))
-    assert mails, f"no mail to {to}"
-    link = re.search(r"https?://\S+", mails[0]["body"]).group(0)
+RESET_MAIL, CHANGE_MAIL, CONFIRM_MAIL = "Nieuw wachtwoord", "nieuwe e-mailadres", "Bevestig uw e-mailadres"
+
+
+def mailed_token(mailbox, to, subject_contains):
+    """The token of the link in the newest such mail to ``to``, as the SMTP server received it."""
+    mail = mailbox.wait_for(to, subject_contains)[-1]
+    link = re.search(r"https?://\S+", mail.get_content()).group(0)
     return parse_qs(urlparse(link).query)["token"][0]
 
 
@@ -48,12 +51,12 @@ def test_a_long_uncommon_password_needs_no_digits_or_capitals(api):
     assert answer.status_code == 201, answer.text
 
 
-def test_a_reset_link_works_once_and_ends_every_session(api, gateway_db):
+def test_a_reset_link_works_once_and_ends_every_session(api, mailbox):
     email, token = fresh_citizen(api)
     unknown = api.post("/api/v1/auth/password-reset", {"email": f"niemand-{uuid.uuid4().hex[:6]}@example.nl"})
     known = api.post("/api/v1/auth/password-reset", {"email": email.upper()})
     assert unknown.status_code == known.status_code == 202 and unknown.content == known.content == b""
-    link = mailed_token(gateway_db, email)
+    link = mailed_token(mailbox, email, RESET_MAIL)
     assert api.post("/api/v1/auth/password-reset/confirm", {"token": link, "password": "password1234"}).status_code == 422
     assert api.post("/api/v1/auth/password-reset/confirm", {"token": link, "password": NEW_PASSWORD}).status_code == 204
     assert api.post("/api/v1/auth/password-reset/confirm", {"token": link, "password": NEW_PASSWORD + "!"}).status_code == 400
@@ -83,13 +86,13 @@ def test_changing_the_password_needs_the_current_one_and_revokes_earlier_tokens(
     assert api.get("/api/v1/me", token=changed.json()["token"]).json()["email"] == email
 
 
-def test_an_email_change_is_confirmed_by_a_link_to_the_new_address(api, gateway_db):
+def test_an_email_change_is_confirmed_by_a_link_to_the_new_address(api, mailbox):
     email, token = fresh_citizen(api)
     new_email = f"nieuw-{uuid.uuid4().hex[:8]}@example.nl"
     assert api.post("/api/v1/me/email", {"email": new_email, "current_password": "fout fout fout"}, token=token).status_code == 403
     assert api.post("/api/v1/me/email", {"email": new_email, "current_password": PASSWORD}, token=token).status_code == 202
     assert api.get("/api/v1/me", token=token).json()["email"] == email  # not before it is confirmed
-    link = mailed_token(gateway_db, new_email)
+    link = mailed_token(mailbox, new_email, CHANGE_MAIL)
     assert api.post("/api/v1/auth/email-change/confirm", {"token": link}).status_code == 204
     assert api.post("/api/v1/auth/email-change/confirm", {"token": link}).status_code == 400
     assert api.post("/api/v1/auth/login", {"email": new_email, "password": PASSWORD}).status_code == 200

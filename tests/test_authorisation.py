@@ -45,6 +45,9 @@ BODIES = {
     "post /api/v1/moderation/{kind}/{item_id}/dismiss": {"reason": "Geen reclame"},
     "post /api/v1/moderation/{kind}/{item_id}/objection": {"text": "Het is geen reclame."},
     "post /api/v1/moderation/{kind}/{item_id}/objection/decision": {"decision": "uphold", "reason": "Wel reclame"},
+    "put /api/v1/me/mail-preferences": {"frequency": "weekly", "language": "nl", "topics": []},
+    "post /api/v1/auth/email-confirm": {"token": "geen-geldige-link"},
+    "post /api/v1/mail/unsubscribe": {"token": "geen.geldige-link"},
 }
 
 

@@ -3,18 +3,18 @@ log out everywhere from the profile, and a common password refused on the regist
 import uuid
 
 from journey import PASSWORD, register_and_login
-from test_account_security import NEW_PASSWORD, gateway_db, mailed_token  # noqa: F401 (fixture)
+from test_account_security import CHANGE_MAIL, NEW_PASSWORD, RESET_MAIL, mailed_token
 from test_web import Browser
 
 
-def test_a_forgotten_password_is_reset_by_the_mailed_link_once(platform, api, gateway_db):
+def test_a_forgotten_password_is_reset_by_the_mailed_link_once(platform, api, mailbox):
     email = f"vergeten-{uuid.uuid4().hex[:6]}@example.nl"
     register_and_login(api, "Vera", email)
     browser = Browser(platform.url)
     assert 'href="/wachtwoord-vergeten"' in browser.get("/inloggen").text
     sent = browser.post("/wachtwoord-vergeten", {"email": email}, csrf_from="/wachtwoord-vergeten")
     assert sent.status_code == 303 and sent.headers["Location"] == "/inloggen"
-    token = mailed_token(gateway_db, email)
+    token = mailed_token(mailbox, email, RESET_MAIL)
     form = browser.get(f"/wachtwoord-herstellen?token={token}")
     assert form.status_code == 200 and f'value="{token}"' in form.text
     done = browser.post("/wachtwoord-herstellen", {"token": token, "wachtwoord": NEW_PASSWORD},
@@ -26,12 +26,12 @@ def test_a_forgotten_password_is_reset_by_the_mailed_link_once(platform, api, ga
     Browser(platform.url).login(email, NEW_PASSWORD)
 
 
-def test_a_new_email_address_is_confirmed_on_a_page(platform, api, gateway_db):
+def test_a_new_email_address_is_confirmed_on_a_page(platform, api, mailbox):
     email = f"oud-{uuid.uuid4().hex[:6]}@example.nl"
     token = register_and_login(api, "Otto", email)[1]
     new_email = f"nieuw-{uuid.uuid4().hex[:6]}@example.nl"
     assert api.post("/api/v1/me/email", {"email": new_email, "current_password": PASSWORD}, token=token).status_code == 202
-    link = mailed_token(gateway_db, new_email)
+    link = mailed_token(mailbox, new_email, CHANGE_MAIL)
     browser = Browser(platform.url)
     assert browser.get(f"/e-mailadres-bevestigen?token={link}").status_code == 200
     confirmed = browser.post("/e-mailadres-bevestigen", {"token": link}, csrf_from="/wachtwoord-vergeten")
@@ -39,7 +39,7 @@ def test_a_new_email_address_is_confirmed_on_a_page(platform, api, gateway_db):
     Browser(platform.url).login(new_email)
 
 
-def test_the_password_and_the_email_address_change_on_the_profile(platform, api, gateway_db):
+def test_the_password_and_the_email_address_change_on_the_profile(platform, api, mailbox):
     email = f"profiel-{uuid.uuid4().hex[:6]}@example.nl"
     token = register_and_login(api, "Pim", email)[1]
     browser = Browser(platform.url).login(email)
@@ -55,7 +55,7 @@ def test_the_password_and_the_email_address_change_on_the_profile(platform, api,
     sent = browser.post("/profiel/e-mailadres", {"email": new_email, "huidig_wachtwoord": NEW_PASSWORD},
                         csrf_from="/profiel")
     assert sent.status_code == 303
-    assert mailed_token(gateway_db, new_email)
+    assert mailed_token(mailbox, new_email, CHANGE_MAIL)
 
 
 def test_log_out_everywhere_from_the_profile(platform, api):

@@ -53,6 +53,7 @@ ROUTES = {
     ("POST", "/api/v1/auth/password-reset"): "login", ("POST", "/wachtwoord-vergeten"): "login",
     ("POST", "/api/v1/auth/password-reset/confirm"): "login", ("POST", "/wachtwoord-herstellen"): "login",
     ("POST", "/api/v1/auth/email-change/confirm"): "login", ("POST", "/e-mailadres-bevestigen"): "login",
+    ("POST", "/api/v1/auth/email-confirm"): "login", ("POST", "/e-mailadres-controleren"): "login",
     ("POST", "/api/v1/me/password"): "login", ("POST", "/profiel/wachtwoord"): "login",
     ("POST", "/api/v1/me/email"): "login", ("POST", "/profiel/e-mailadres"): "login",
     ("POST", "/api/v1/me/two-factor/confirm"): "login", ("POST", "/tweestapsverificatie"): "login",

@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from bson import ObjectId
 from meedenken_kit import correlation
 from meedenken_kit.envelope import new_event, rfc3339
+from meedenken_kit.mail import MailQueue, compose
 from meedenken_kit.mongo import in_transaction
 from meedenken_kit.outbox import add_event
 from pymongo.errors import DuplicateKeyError
@@ -55,7 +56,8 @@ def public(account):
     """What may leave the gateway: never the hash."""
     return {"id": account["_id"], "email": account["email"], "display_name": account["display_name"],
             "roles": account.get("roles", {}), "created_at": rfc3339(account["created_at"]),
-            "residencies": residency.residencies(account), "two_factor": bool(account.get("totp_secret"))}
+            "residencies": residency.residencies(account), "two_factor": bool(account.get("totp_secret")),
+            "email_confirmed": bool(account.get("email_confirmed_at"))}
 
 
 def register(client, db, email, password, display_name, roles=None):
@@ -189,15 +191,34 @@ def set_password(db, account_id, password):
 
 
 def change_email(db, account_id, email):
+    """To an address its owner confirmed (by the link mailed to it)."""
     try:
-        db.accounts.update_one({"_id": account_id}, {"$set": {"email": normalise_email(email)},
+        db.accounts.update_one({"_id": account_id}, {"$set": {"email": normalise_email(email),
+                                                              "email_confirmed_at": datetime.now(timezone.utc)},
                                                      "$inc": {"token_generation": 1}})
     except DuplicateKeyError:
         raise EmailTaken(email) from None
 
 
+def mail_queue(db, smtp=None):
+    """The gateway's mail: jobs in its ``mail_outbox`` collection, sent over SMTP (meedenken_kit.mail)
+    by a thread of each gateway process (``smtp``: the settings to send with)."""
+    return MailQueue(db.mail_outbox, smtp)
+
+
+def mail_composer(smtp):
+    return lambda job: compose(smtp, job["to"], job["subject"], job["body"],
+                               message_id=f"<account.{job['_id']}@meedenken>",
+                               headers={"Auto-Submitted": "auto-generated"})
+
+
 def queue_mail(db, to, subject, body):
-    """Mail waits in the gateway's ``mail_outbox`` collection for a sender (there is no SMTP sender
-    yet: docs/security.md)."""
-    db.mail_outbox.insert_one({"to": to, "subject": subject, "body": body, "created_at": datetime.now(timezone.utc),
-                               "sent": False})
+    """The gateway's way to send a mail (plain text): it goes out within a second or so, retried
+    when the SMTP server does not take it."""
+    mail_queue(db).add(str(ObjectId()), {"to": to, "subject": subject, "body": body})
+
+
+def confirm_email(db, account_id, email):
+    """The account's address is confirmed (when it is still this one)."""
+    db.accounts.update_one({"_id": account_id, "email": normalise_email(email)},
+                           {"$set": {"email_confirmed_at": datetime.now(timezone.utc)}})

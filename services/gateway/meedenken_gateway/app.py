@@ -23,8 +23,12 @@ log = logging.getLogger(__name__)
 
 
 class Gateway:
-    def __init__(self, settings):
+    """``send_mail``: this process sends the gateway's queued mail (the served app does; the CLI and
+    scripts, which may exit at any moment, leave it to the app)."""
+
+    def __init__(self, settings, send_mail=False):
         self.settings = settings
+        self.send_mail = send_mail
         self._lock = threading.Lock()
         self._rpc = None
         self._mongo = None
@@ -63,6 +67,11 @@ class Gateway:
                     self._relay = OutboxRelay(db, "gateway", self.settings.amqp_uri)
                     threading.Thread(target=self._relay.run, args=(self._relay_stop,), name="outbox-relay",
                                      daemon=True).start()
+                    if self.send_mail:
+                        mailer = accounts.mail_queue(db, self.settings.smtp)
+                        mailer.ensure_indexes()
+                        threading.Thread(target=mailer.run, name="mail-sender", daemon=True, args=(
+                            self._relay_stop, accounts.mail_composer(self.settings.smtp))).start()
                     self._mongo = client
         return self._mongo
 
@@ -146,7 +155,7 @@ class GatewayApp(falcon.App):
 
 
 def create_app(settings=None):
-    gateway = Gateway(settings or Settings.from_env())
+    gateway = Gateway(settings or Settings.from_env(), send_mail=True)
     app = GatewayApp(media_type=falcon.MEDIA_JSON,
                      middleware=[RequestObserver(), *headers.middleware(gateway.settings), abuse.AbuseLimits(gateway)])
     app.req_options.strip_url_path_trailing_slash = True

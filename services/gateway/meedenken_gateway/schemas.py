@@ -173,6 +173,8 @@ class Account(Schema):
     residencies = fields.List(fields.Nested(lambda: Residency()), metadata={
         "description": "organisations where I am a verified resident"})
     two_factor = fields.Boolean(metadata={"description": "whether logging in needs an authenticator code"})
+    email_confirmed = fields.Boolean(metadata={
+        "description": "whether the address was confirmed by the link mailed to it (no other mail is sent before)"})
 
 
 class TwoFactorEnrolment(Schema):
@@ -882,3 +884,34 @@ class CampaignFigures(Schema):
     total = fields.Integer()
     channels = fields.List(fields.Nested(ChannelVisits))
     days = fields.List(fields.Nested(DayVisits))
+
+
+# e-mail notifications
+FREQUENCIES = ("immediately", "daily", "weekly", "never")
+
+
+class TopicMailPreference(Schema):
+    topic_id = fields.String(required=True, validate=ID)
+    frequency = fields.String(required=True, allow_none=True, validate=validate.OneOf(FREQUENCIES), metadata={
+        "description": "this followed topic's own setting; null: as the general one"})
+
+
+class MailPreferencesIn(Schema):
+    frequency = fields.String(required=True, validate=validate.OneOf(FREQUENCIES), metadata={
+        "description": "how often notifications are mailed: at once, in a daily or weekly digest, or never"})
+    language = fields.String(load_default="nl", validate=validate.OneOf(("nl", "en")),
+                             metadata={"description": "the language of the mails"})
+    topics = fields.List(fields.Nested(TopicMailPreference), load_default=list, validate=validate.Length(max=500))
+
+
+class MailPreferences(Schema):
+    email = fields.String()
+    email_confirmed = fields.Boolean(metadata={"description": "mail is sent only to a confirmed address"})
+    frequency = fields.String(validate=validate.OneOf(FREQUENCIES))
+    language = fields.String()
+    topics = fields.List(fields.Nested(TopicMailPreference), metadata={"description": "the topics I follow"})
+
+
+class UnsubscribeIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "the token of the signed link in every mail"})

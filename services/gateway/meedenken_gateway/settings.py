@@ -4,6 +4,7 @@ import base64
 import os
 from dataclasses import dataclass
 
+from meedenken_kit.mail import SmtpSettings
 from meedenken_kit.production import refuse_development_defaults
 
 from .abuse import limits_from
@@ -29,6 +30,7 @@ class Settings:
     metrics_dir: str = None
     cors_origins: tuple = ()
     totp_key: str = None
+    smtp: SmtpSettings = SmtpSettings()
 
     @classmethod
     def from_env(cls, environ=None):
@@ -52,6 +54,8 @@ class Settings:
             cors_origins=tuple(o.strip() for o in e.get("CORS_ORIGINS", "").split(",") if o.strip()),
             # the key of the stored TOTP secrets (32 bytes, base64); derived from SECRET_KEY when not set
             totp_key=e.get("TOTP_KEY") or None,
+            # the account mails (password reset, e-mail address links) go out over this SMTP server
+            smtp=SmtpSettings.from_mapping(e.get),
         )
         if settings.totp_key and len(_base64_or_empty(settings.totp_key)) != 32:
             raise SystemExit("TOTP_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).")

@@ -23,3 +23,5 @@ WEBHOOK_REGISTERED = "webhook.registered.v1"
 WEBHOOK_DISABLED = "webhook.disabled.v1"
 PUBLISHED += [WEBHOOK_REGISTERED, WEBHOOK_DISABLED]
 ROLE_GRANTED = ("gateway", "account.role_granted.v1")
+# mail: its own notifications become mails
+OWN_NOTIFICATION_CREATED = ("notifications", NOTIFICATION_CREATED)

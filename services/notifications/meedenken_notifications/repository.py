@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
-from pymongo.errors import OperationFailure
+from pymongo.errors import DuplicateKeyError, OperationFailure
 
 BATCH = 500
 
@@ -195,3 +195,66 @@ def set_org_role(db, session, org, account_id, role):
 def org_admins(db, org, session=None):
     return [r["account_id"] for r in db.org_roles.find({"org": org, "role": "admin"}, {"account_id": 1},
                                                        session=session)]
+
+
+# mail: a recipient per account (the confirmed address, the language, how often), the mail jobs
+# (meedenken_kit.mail.MailQueue) and the notifications that wait for a digest ("mail": daily/weekly)
+def ensure_mail_indexes(db):
+    db.notifications.create_index([("mail", ASCENDING), ("account_id", ASCENDING)], sparse=True)
+    db.mail_jobs.create_index([("account_id", ASCENDING)])
+
+
+def mail_recipient(db, account_id, session=None):
+    return db.mail_recipients.find_one({"_id": account_id}, session=session)
+
+
+def update_mail_recipient(db, session, account_id, changes):
+    db.mail_recipients.update_one({"_id": account_id}, {"$set": {**changes, "updated_at": now()}}, upsert=True,
+                                  session=session)
+
+
+def followed_topics(db, account_id):
+    return [f["topic_id"] for f in db.follows.find({"account_id": account_id}, {"topic_id": 1}).sort("at", ASCENDING)]
+
+
+def notification(db, notification_id, session=None):
+    return db.notifications.find_one({"_id": notification_id}, session=session)
+
+
+def mark_for_digest(db, session, notification_id, frequency):
+    db.notifications.update_one({"_id": notification_id}, {"$set": {"mail": frequency}}, session=session)
+
+
+def accounts_awaiting_digest(db, frequency):
+    return db.notifications.distinct("account_id", {"mail": frequency})
+
+
+def awaiting_digest(db, session, account_id, frequency, limit):
+    return list(db.notifications.find({"mail": frequency, "account_id": account_id}, session=session)
+                .sort("_id", ASCENDING).limit(limit))
+
+
+def digested(db, session, account_id, frequency, last_id):
+    db.notifications.update_many({"mail": frequency, "account_id": account_id, "_id": {"$lte": last_id}},
+                                 {"$unset": {"mail": ""}}, session=session)
+
+
+def claim_digest_period(db, frequency, period):
+    """True for the one caller that claims this period first (several instances run the timer)."""
+    try:
+        result = db.digest_runs.update_one({"_id": frequency, "period": {"$ne": period}},
+                                           {"$set": {"period": period, "at": now()}}, upsert=True)
+    except DuplicateKeyError:
+        return False
+    return result.modified_count == 1 or result.upserted_id is not None
+
+
+def mail_jobs_of(db, account_id):
+    return list(db.mail_jobs.find({"account_id": account_id}).sort("created_at", ASCENDING))
+
+
+def erase_mail_data(db, session, account_id):
+    db.mail_recipients.delete_one({"_id": account_id}, session=session)
+    db.mail_jobs.delete_many({"account_id": account_id}, session=session)
+    db.notifications.update_many({"account_id": account_id, "mail": {"$exists": True}}, {"$unset": {"mail": ""}},
+                                 session=session)

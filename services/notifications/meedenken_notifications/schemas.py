@@ -5,6 +5,7 @@ import re
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from .domain import LANGUAGES
+from .mails import DIGESTS, FREQUENCIES
 
 ID_PATTERN = re.compile(r"^[0-9a-f]{24}\Z")
 ID = validate.Regexp(ID_PATTERN, error="Not a valid id.")
@@ -161,3 +162,37 @@ class RoleGrantedData(_EventData):
     account_id = fields.String(required=True)
     org = fields.String(required=True)
     role = fields.String(required=True)
+
+
+# mail
+class TopicMailPreference(Schema):
+    topic_id = fields.String(required=True, validate=ID)
+    frequency = fields.String(required=True, allow_none=True, validate=validate.OneOf(FREQUENCIES))
+
+
+class MailPreferencesIn(Schema):
+    account_id = fields.String(required=True, validate=ACCOUNT)
+    frequency = fields.String(required=True, validate=validate.OneOf(FREQUENCIES))
+    language = fields.String(load_default="nl", validate=validate.OneOf(LANGUAGES))
+    topics = fields.List(fields.Nested(TopicMailPreference), load_default=list, validate=validate.Length(max=500))
+
+
+class AccountRef(Schema):
+    account_id = fields.String(required=True, validate=ACCOUNT)
+
+
+class MailAddressIn(AccountRef):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+
+
+class UnsubscribeIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class DigestIn(Schema):
+    frequency = fields.String(required=True, validate=validate.OneOf(DIGESTS))
+
+
+class NotificationCreatedData(_EventData):
+    notification_id = fields.String(required=True)
+    account_id = fields.String(required=True)

@@ -4,13 +4,14 @@ from meedenken_kit.observability import CallLog, Metrics
 from meedenken_kit.store import Store
 from nameko.rpc import ServiceRpc
 
-from . import usecases, webhook_service
+from . import mail_service, usecases, webhook_service
 from .events import (CONTENT_HIDDEN, OBJECTION_DECIDED, POLL_CLOSED, POLL_OPENED, PROPOSAL_ANSWERED, REACTION_POSTED,
                      STATEMENT_PUBLISHED, THRESHOLD_REACHED, TOPIC_DECIDED, TOPIC_PHASE_CHANGED)
 from .repository import ensure_indexes
 
 
-class NotificationsService(webhook_service.WebhookEntrypoints):  # nameko runs every service class it imports by name
+# nameko runs every service class it imports by name: the entry points of webhooks and mail are mixins
+class NotificationsService(webhook_service.WebhookEntrypoints, mail_service.MailEntrypoints):
     name = "notifications"
     store = Store(ensure_indexes)
     metrics = Metrics()

@@ -10,16 +10,49 @@ from ..schemas import (Account, CodeIn, EmailChangeIn, LinkTokenIn, LoginIn, Pas
 
 log = logging.getLogger(__name__)
 LINK_SECONDS = 3600
-RESET, EMAIL = "password-reset", "email-change"
+CONFIRM_SECONDS = 3 * 24 * 3600
+RESET, EMAIL, CONFIRM = "password-reset", "email-change", "email-confirm"
 
 
 def register(call):
+    """The address gets a link to confirm it: nothing else is mailed to it before."""
     try:
         account = accounts.register(call.gateway.mongo, call.gateway.db, **call.body)
     except accounts.EmailTaken:
         raise Problem(409, "An account with this e-mail address already exists.") from None
     call.gateway.relay.wake()
+    _mail_confirmation(call, account)
     return accounts.public(account)
+
+
+def _mail_confirmation(call, account):
+    link = _link(call, account, CONFIRM, "/e-mailadres-controleren", seconds=CONFIRM_SECONDS, email=account["email"])
+    accounts.queue_mail(call.gateway.db, account["email"], "Bevestig uw e-mailadres voor Meedenken",
+                        "Bevestig uw e-mailadres via deze link (drie dagen geldig). Pas daarna sturen wij u "
+                        f"berichten per e-mail, als u dat wilt:\n{link}\n")
+
+
+def request_confirmation(call):
+    """A new link to confirm my address (the earlier ones keep working until they expire)."""
+    if call.account.get("email_confirmed_at"):
+        raise Problem(409, "This e-mail address has been confirmed already.")
+    _mail_confirmation(call, call.account)
+    return 202, None
+
+
+def _tell_notifications(call, account_id, email):
+    """The notifications service mails only to the address the gateway confirmed to it."""
+    call.rpc.call("notifications", "set_mail_address", {"account_id": account_id, "email": email})
+
+
+def confirm_email(call):
+    account, claims = _redeem(call, CONFIRM)
+    if claims.get("email") != account["email"]:
+        raise Problem(400, "This link is invalid, has expired or has been used already.")
+    _tell_notifications(call, account["_id"], account["email"])
+    accounts.confirm_email(call.gateway.db, account["_id"], account["email"])
+    call.gateway.accounts.forget(account["_id"])
+    return 204, None
 
 
 def _token(call, account):
@@ -55,9 +88,9 @@ def confirm_two_factor(call):
     return _token(call, accounts.get(call.gateway.db, call.account_id))
 
 
-def _link(call, account, purpose, path, **extra):
+def _link(call, account, purpose, path, seconds=LINK_SECONDS, **extra):
     settings = call.gateway.settings
-    token = accounts.issue_link_token(settings, account, purpose, LINK_SECONDS, **extra)
+    token = accounts.issue_link_token(settings, account, purpose, seconds, **extra)
     return f"{settings.public_url}{path}?token={token}"
 
 
@@ -110,6 +143,9 @@ def request_email_change(call):
 
 def confirm_email_change(call):
     account, claims = _redeem(call, EMAIL)
+    if accounts.find_by_email(call.gateway.db, claims["email"]) is not None:
+        raise Problem(409, "An account with this e-mail address already exists.")
+    _tell_notifications(call, account["_id"], claims["email"])
     try:
         accounts.change_email(call.gateway.db, account["_id"], claims["email"])
     except accounts.EmailTaken:
@@ -149,6 +185,11 @@ ROUTES = [
     Route("POST", "/api/v1/auth/email-change/confirm", confirm_email_change,
           "Confirm a new e-mail address with the token of the link mailed to it; every session ends",
           body=LinkTokenIn, status=204, errors=(400, 409, 422), tags=A),
+    Route("POST", "/api/v1/auth/email-confirm", confirm_email,
+          "Confirm my e-mail address with the token of the link mailed to it at registration (valid for three "
+          "days); only then is other mail sent to it", body=LinkTokenIn, status=204, errors=(400, 422), tags=A),
+    Route("POST", "/api/v1/me/email/confirmation", request_confirmation,
+          "Mail me a new link to confirm my e-mail address", auth="citizen", status=202, errors=(401, 409), tags=A),
     Route("POST", "/api/v1/me/password", change_password,
           "Change my password: every earlier token and session stops working, the answer is a new token",
           auth="citizen", body=PasswordChangeIn, answer=Token, errors=(401, 403, 422), tags=A),

@@ -16,7 +16,7 @@ def forgotten(web):
     web.render("password_forgotten.html")
 
 
-def _redeem(web, handler, schema, data, template):
+def _redeem(web, handler, schema, data, template, end_session=True):
     """Run the API handler with the link's token; an invalid or used link shows the form's error."""
     context = {"token": data["token"]}
     body = web.validate(schema, data, template, context)
@@ -26,7 +26,8 @@ def _redeem(web, handler, schema, data, template):
         if problem.status not in (400, 409):
             raise
         raise FormErrors(template, context, {"_form": ["link_invalid" if problem.status == 400 else "email_taken"]}) from None
-    clear_cookie(web.resp, web.gateway.settings, SESSION)
+    if end_session:
+        clear_cookie(web.resp, web.gateway.settings, SESSION)
 
 
 def reset(web):

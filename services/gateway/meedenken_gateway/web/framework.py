@@ -27,6 +27,7 @@ class Page:
     path: str
     handler: object
     auth: str = "anonymous"  # or "citizen": logged in (officials are checked by the services)
+    form: bool = True  # False: a POST whose body is not read (nor its CSRF token checked: see web/mail.py)
 
 
 class Redirect(Exception):
@@ -139,7 +140,7 @@ class PageResource:
         page = self.pages[req.method]
         web = Web(req, resp, self.gateway, self.renderer)
         try:
-            if req.method == "POST":
+            if req.method == "POST" and page.form:
                 web.read_form()
             if page.auth != "anonymous" and web.account is None:
                 raise Redirect("/inloggen?" + urllib.parse.urlencode({"terug": req.relative_uri}), "login_needed")
