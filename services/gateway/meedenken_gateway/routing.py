@@ -62,6 +62,7 @@ class Raw:
     """An answer that is not JSON: bytes (or text) sent as they are, with their content type."""
     body: object
     content_type: str
+    filename: str = None  # sent as an attachment with this name
 
 
 class Call:
@@ -149,6 +150,8 @@ class PathResource:
         resp.status = falcon.code_to_http_status(status)
         if isinstance(payload, Raw):
             resp.content_type = payload.content_type
+            if payload.filename:
+                resp.set_header("Content-Disposition", f'attachment; filename="{payload.filename}"')
             resp.data = payload.body.encode("utf-8") if isinstance(payload.body, str) else payload.body
         elif payload is not None:
             resp.content_type = falcon.MEDIA_JSON

@@ -27,6 +27,8 @@ class Settings:
     trusted_proxies: tuple = ()
     metrics_dir: str = None
     cors_origins: tuple = ()
+    erasure_services: tuple = ("topics", "votes", "notifications")
+    inactive_account_days: int = 365
 
     @classmethod
     def from_env(cls, environ=None):
@@ -48,6 +50,11 @@ class Settings:
             metrics_dir=e.get("PROMETHEUS_MULTIPROC_DIR") or None,
             # other sites whose scripts may call the API (exact origins); none by default
             cors_origins=tuple(o.strip() for o in e.get("CORS_ORIGINS", "").split(",") if o.strip()),
+            # the services that hold personal data: each must confirm an account's erasure
+            erasure_services=tuple(s.strip() for s in e.get("ERASURE_SERVICES", "topics,votes,notifications")
+                                   .split(",") if s.strip()),
+            # `meedenken erase-inactive` erases accounts without role or verified residency unused this long
+            inactive_account_days=int(e.get("INACTIVE_ACCOUNT_RETENTION_DAYS", "365")),
         )
         if settings.env == "production" and (settings.secret_key == DEV_SECRET or len(settings.secret_key) < 32):
             raise SystemExit("SECRET_KEY must be set to a random value of 32+ characters in production.")

@@ -1,5 +1,6 @@
 """What the notifications service does: follows, the inbox, and turning events into notifications."""
 from meedenken_kit.errors import NotFound, load_or_raise
+from meedenken_kit.personal_data import Part, PersonalData, either_way
 
 from . import domain, repository as repo
 from .events import NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED
@@ -137,3 +138,21 @@ def _notify_poll(uow, event, kind):
     d = load_or_raise(PollData(), event["data"])
     _notify(uow, event, kind, _followers_but(uow, d["topic_id"], None), d["topic_id"], d["poll_id"],
             {"topic_title": d["topic_title"], "question": d["question"]})
+
+
+# personal data (docs/privacy.md) ----------------------------------------------------------------
+
+PERSONAL_DATA = PersonalData(
+    Part("follows", repo.follows_of, either_way(repo.forget_follows)),
+    Part("notifications", repo.notifications_of, either_way(repo.forget_notifications)),
+    Part("webhooks_registered", repo.webhooks_registered_by, either_way(repo.forget_webhook_registrant)),
+    Part("organisation_roles", repo.org_roles_of, either_way(repo.forget_org_roles)),
+)
+
+
+def export_account_data(uow, payload):
+    return PERSONAL_DATA.export(uow, payload)
+
+
+def on_erasure_requested(uow, event):
+    PERSONAL_DATA.erase(uow, event)

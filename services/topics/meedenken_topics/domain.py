@@ -19,6 +19,8 @@ CITIZEN_MAY = {
 }
 OFFICIAL_MAY_POST = {DRAFT, INFORM, CONSULT, ADVISE, CO_CREATE, CO_DECIDE, DECIDED}
 OFFICIAL_ROLES = {"official", "admin"}
+# the author shown on what an erased account wrote (docs/privacy.md)
+ERASED_AUTHOR = "verwijderde deelnemer"
 
 PHASE_LABELS_NL = {
     DRAFT: "concept", INFORM: "informeren", CONSULT: "raadplegen", ADVISE: "adviseren",

@@ -30,3 +30,7 @@ ELECTION_MATCH_CREATED = "election_match.created.v1"
 ELECTION_MATCH_PARTY_ADDED = "election_match.party_added.v1"
 ELECTION_MATCH_PUBLISHED = "election_match.published.v1"
 PUBLISHED += [ELECTION_MATCH_CREATED, ELECTION_MATCH_PARTY_ADDED, ELECTION_MATCH_PUBLISHED]
+
+# with every erasure of an account's data (meedenken_kit.personal_data); consumed: the request
+ERASURE_CONFIRMED = "account.erasure_confirmed.v1"
+PUBLISHED.append(ERASURE_CONFIRMED)
