@@ -264,3 +264,45 @@ def test_results_and_tallies_are_unchanged(api, town, erased, before_erasure, ev
     erins = next(s for s in before_erasure["statements"] if s["id"] == town.statements["erin"])
     assert statements[town.statements["erin"]]["tally"] == erins["tally"]
     assert api.get(f"/api/v1/agenda-proposals/{town.proposal}").json()["supports"] == before_erasure["proposal_supports"]
+
+
+def test_the_profile_pages_download_my_data_and_erase_my_account_after_confirmation(platform, api):
+    from test_web import Browser
+    email = f"web-wis-{uuid.uuid4().hex[:6]}@example.nl"
+    register_and_login(api, "Wieke Wis", email)
+    browser = Browser(platform.url).login(email)
+    profile = browser.get("/profiel").text
+    assert 'href="/profiel/gegevens"' in profile and 'href="/profiel/verwijderen"' in profile
+    download = browser.get("/profiel/gegevens")
+    assert download.status_code == 200 and download.headers["Content-Type"] == "application/zip"
+    assert email in zipfile.ZipFile(io.BytesIO(download.content)).read("gateway.json").decode()
+    form = browser.get("/profiel/verwijderen")
+    assert form.status_code == 200 and 'value="remove"' in form.text
+    unconfirmed = browser.post("/profiel/verwijderen", {"bijdragen": "remove"}, csrf_from="/profiel")
+    assert unconfirmed.status_code == 422 and "echt wilt verwijderen" in unconfirmed.text
+    assert api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).status_code == 200
+    done = browser.post("/profiel/verwijderen", {"bijdragen": "remove", "bevestigen": "ja"}, csrf_from="/profiel")
+    assert done.status_code == 303 and done.headers["Location"] == "/"
+    assert browser.get("/profiel", allow_redirects=False).status_code == 303  # logged out
+    assert api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD}).status_code == 401
+
+
+def test_inactive_accounts_without_role_or_residency_are_erased_by_the_retention_command(platform, api, cli, event_tap):
+    client = MongoClient(platform.mongo_uri)
+    accounts = client[f"{platform.db_prefix}gateway"].accounts
+    try:
+        old, recent = (register_and_login(api, f"Slaper {n}", f"slaper{n}-{uuid.uuid4().hex[:6]}@example.nl")[0]
+                       for n in (1, 2))
+        long_ago = datetime.now(timezone.utc) - timedelta(days=400)
+        accounts.update_one({"_id": old["id"]}, {"$set": {"created_at": long_ago, "last_login_at": long_ago}})
+        dry = cli("erase-inactive", "--dry-run")
+        assert dry.returncode == 0 and "would be erased" in dry.stdout
+        assert accounts.find_one({"_id": old["id"]})["email"] == old["email"]
+        out = cli("erase-inactive", "--days", "365")
+        assert out.returncode == 0, out.stderr
+        eventually(lambda: [e for e in platform_events(event_tap) if e["routing_key"] == "account.erasure_completed.v1"
+                            and e["body"]["data"]["account_id"] == old["id"]], timeout=60)
+        assert accounts.find_one({"_id": old["id"]}) is None
+        assert accounts.find_one({"_id": recent["id"]})["email"] == recent["email"]
+    finally:
+        client.close()

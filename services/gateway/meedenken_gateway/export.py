@@ -15,7 +15,8 @@ from . import accounts, residency
 from .problems import Problem
 from .rpc import RemoteError, ServiceUnavailable
 
-SUMMARY = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "web" / "templates"),
+# Dutch only: the summary goes with the archive, whatever the language of the page it came from
+SUMMARY = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "data"),
                              autoescape=True).get_template("export_summary.html")
 
 
