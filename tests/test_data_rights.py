@@ -306,3 +306,24 @@ def test_inactive_accounts_without_role_or_residency_are_erased_by_the_retention
         assert accounts.find_one({"_id": recent["id"]})["email"] == recent["email"]
     finally:
         client.close()
+
+
+def test_with_a_service_down_the_export_fails_clearly_and_the_erasure_waits_for_it(platform, api, event_tap):
+    _, token = register_and_login(api, "Stella Storing", f"storing-{uuid.uuid4().hex[:6]}@example.nl")
+    account_id = api.get("/api/v1/me", token=token).json()["id"]
+    platform.processes.stop("votes")
+    try:
+        export = api.get("/api/v1/me/export", token=token)
+        assert export.status_code == 503, export.text
+        assert export.headers["Content-Type"].startswith("application/problem+json") and "votes" in export.json()["detail"]
+        assert api.delete("/api/v1/me", token=token).status_code == 202
+        confirmed = eventually(lambda: {e["body"]["data"]["service"] for e in platform_events(event_tap)
+                                        if e["routing_key"] == "account.erasure_confirmed.v1"
+                                        and e["body"]["data"]["account_id"] == account_id} == {"topics", "notifications"})
+        assert confirmed and not [e for e in platform_events(event_tap) if e["routing_key"] == "account.erasure_completed.v1"
+                                  and e["body"]["data"]["account_id"] == account_id]
+    finally:
+        platform.start_service("votes")
+        platform.wait_ready(60)
+    eventually(lambda: [e for e in platform_events(event_tap) if e["routing_key"] == "account.erasure_completed.v1"
+                        and e["body"]["data"]["account_id"] == account_id], timeout=60)
