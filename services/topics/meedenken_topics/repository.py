@@ -359,9 +359,11 @@ def remove_contributions(db, session, account_id, erased_name):
                              {"$set": {"body": "", "removed": True, "author_id": None, "author_name": erased_name}},
                              session=session)
     for collection, counter in CONTRIBUTIONS.items():
-        gone = list(db[collection].find({"author_id": account_id}, {"topic_id": 1, "parent_id": 1}, session=session))
+        gone = list(db[collection].find({"author_id": account_id}, {"topic_id": 1, "parent_id": 1, "status": 1},
+                                        session=session))
         for doc in gone:
-            if counter and doc.get("topic_id"):
+            counted = collection != "statements" or doc.get("status") == "published"  # only these were counted
+            if counter and counted and doc.get("topic_id"):
                 bump(db, session, "topics", doc["topic_id"], counter, -1)
             if doc.get("parent_id"):
                 bump(db, session, "reactions", doc["parent_id"], "reply_count", -1)
