@@ -179,6 +179,7 @@ def before_erasure(api, town):
              for kind, poll in town.polls.items()}
     topic = api.get(f"/api/v1/topics/{town.topic}", token=town.official).json()
     return {"open_results": polls["open"].json(), "statements": topic["statements"],
+            "counts": {key: topic[key] for key in ("statement_count", "reaction_count", "solution_count")},
             "proposal_supports": api.get(f"/api/v1/agenda-proposals/{town.proposal}").json()["supports"]}
 
 
@@ -243,8 +244,12 @@ def test_kept_contributions_show_the_erased_author(api, town, erased, event_tap)
     assert erins["author_name"] == ERASED and erins["supports"] == 3
 
 
-def test_removed_contributions_are_gone(api, town, erased):
+def test_removed_contributions_are_gone(api, town, erased, before_erasure):
     eventually(lambda: thread_of(api, town, town.reactions["frank"]) is None)
+    topic = api.get(f"/api/v1/topics/{town.topic}", token=town.official).json()
+    # frank's one statement, reaction and solution no longer count
+    assert {key: topic[key] for key in before_erasure["counts"]} == {
+        key: count - 1 for key, count in before_erasure["counts"].items()}
     solutions = api.get(f"/api/v1/topics/{town.topic}/solutions").json()["items"]
     assert town.solutions["frank"] not in [s["id"] for s in solutions]
     statements = api.get(f"/api/v1/topics/{town.topic}", token=town.official).json()["statements"]
