@@ -200,6 +200,8 @@ def test_erasure_is_accepted_and_ends_tokens_and_login_at_once(api, town, erased
     assert erased["erin"]["status"] == "erasure_requested" and erased["erin"]["contributions"] == "anonymise"
     assert erased["frank"]["contributions"] == "remove"
     assert set(erased["erin"]["services"]) == {"topics", "votes", "notifications"}
+    assert datetime.fromisoformat(erased["erin"]["requested_at"].replace("Z", "+00:00")) <= datetime.now(timezone.utc)
+    assert erased["erin"]["requested_at"].endswith("Z")
     for who in ("erin", "frank"):
         person = town.people[who]
         for _ in range(4):  # whichever worker answers

@@ -1,4 +1,6 @@
 """The logged-in citizen's own things."""
+from meedenken_kit.envelope import rfc3339
+
 from .. import accounts, erasure, export, residency
 from ..routing import Raw, Route, require_id
 from ..schemas import (Account, Contributions, Erasure, ErasureQuery, NotificationList, NotificationQuery, Residency,
@@ -45,7 +47,8 @@ def erase_me(call):
                              call.gateway.settings.erasure_services)
     call.gateway.accounts.forget(call.account_id)
     call.gateway.relay.wake()
-    return 202, {"status": "erasure_requested", **record}
+    return 202, {"status": "erasure_requested", "contributions": record["contributions"],
+                 "requested_at": rfc3339(record["requested_at"]), "services": record["services"]}
 
 
 M = ("me",)
