@@ -11,7 +11,6 @@ and, when every service named in the request confirmed, deletes the tombstone an
 """
 import logging
 import socket
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -102,7 +101,6 @@ class Confirmations:
         self.db = db
         self.amqp_uri = amqp_uri
         self.services = services
-        self.ready = threading.Event()
 
     def queue(self):
         return Queue(QUEUE, durable=True, queue_arguments=dead_letter_arguments(QUEUE),
@@ -118,7 +116,6 @@ class Confirmations:
                     for service in self.services:
                         event_exchange(service)(channel).declare()
                     with connection.Consumer(self.queue(), callbacks=[self.on_message], accept=["json"]):
-                        self.ready.set()
                         while not stop.is_set():
                             try:
                                 connection.drain_events(timeout=1)
