@@ -90,7 +90,8 @@ def event_tap(broker_uri):
 
 # the suite registers, posts and answers far more from one address than a person would;
 # tests/test_abuse_limits.py checks the limits on a gateway of its own
-GENEROUS_LIMITS = ",".join(f"{name}=100000/100000/60" for name in ("register", "login", "post", "answer", "support", "ballot"))
+GENEROUS_LIMITS = ",".join(f"{name}=100000/100000/60" for name in ("register", "login", "post", "answer", "support", "ballot",
+                                                                             "export"))
 
 
 class Mailbox:

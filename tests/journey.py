@@ -277,7 +277,16 @@ def run_journey(api, cli):
 
     co_decide(api, j)
     election_match(api, j)
+    erase_an_account(api, j, run)
     return j
+
+
+def erase_an_account(api, j, run):
+    """Someone who only registered erases the account (tests/test_data_rights.py tests it all)."""
+    _, token = register_and_login(api, "Eva Weg", f"eva-{run}@example.nl")
+    erased = api.delete("/api/v1/me", token=token)
+    assert erased.status_code == 202, erased.text
+    j.answers["erasure"] = erased.json()
 
 
 def co_decide(api, j):

@@ -17,8 +17,9 @@ from world import build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
-# these end the caller's sessions: fuzzed on their own, with an account of their own
-REVOKING = "^/api/v1/(me/(logout-everywhere|password|email)|auth/logout)$"
+# these end the caller's sessions (DELETE /api/v1/me erases the account): fuzzed on their own, with
+# an account of their own
+REVOKING = "^/api/v1/(me|me/(logout-everywhere|password|email)|auth/logout)$"
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ PAGES = [
     ("notifications", "/meldingen", "citizen"),
     ("profile", "/profiel", "citizen"),
     ("contributions", "/mijn-bijdragen", "citizen"),
+    ("account-erase", "/profiel/verwijderen", "citizen"),
     ("error-404", NOT_FOUND, "both"),
 ]
 # texts each page type must show, so it is checked with content in it
@@ -35,7 +36,8 @@ EXPECTED = {
     "proposal-threshold": ["Meer bomen in de Dorpsstraat", "Genoeg steun", "2 van 2 steunbetuigingen"],
     "proposal-new": ["Agendapunt voorstellen", "Toelichting"],
     "notifications": ["Officieel antwoord op uw reactie", "heeft genoeg steun"],
-    "profile": ["Lieke Lezer", "Mijn bijdragen"],
+    "profile": ["Lieke Lezer", "Mijn bijdragen", "Download mijn gegevens", "Verwijder mijn account"],
+    "account-erase": ["Verwijder mijn account", "verwijderde deelnemer", "Account definitief verwijderen"],
     "contributions": ["Honden moeten aan de lijn.", "Komen er ook bankjes?", "Meer bomen in de Dorpsstraat"],
     "error-404": ["Niet gevonden", "Deze pagina bestaat niet (meer)."],
 }

@@ -9,6 +9,7 @@ twice as long as the one before, up to ``LOGIN_MAX_DELAY_SECONDS``; a successful
 
 ``RATE_LIMITS`` (environment) overrides limits: ``name=per_account/per_address/window_seconds``
 separated by commas, e.g. ``post=30/120/600,answer=600/0/60``; 0 switches one side off."""
+import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -43,6 +44,8 @@ DEFAULTS = {
     "answer": Limit("answer", 300, 0, 60, BatchedRateLimit),
     "support": Limit("support", 120, 5000, 60),
     "ballot": Limit("ballot", 30, 3000, 60),
+    # the data export asks every service for everything about one account
+    "export": Limit("export", 5, 30, 3600),
 }
 
 # (method, route template) -> limit name, for the API and the web pages alike
@@ -72,6 +75,7 @@ ROUTES = {
     ("DELETE", "/api/v1/solutions/{solution_id}/support"): "support",
     ("POST", "/oplossingen/{solution_id}/steunen"): "support",
     ("PUT", "/api/v1/polls/{poll_id}/ballot"): "ballot", ("POST", "/stemmingen/{poll_id}/stem"): "ballot",
+    ("GET", "/api/v1/me/export"): "export", ("GET", "/profiel/gegevens"): "export",
 }
 
 LOGIN_FREE_FAILURES = 5
@@ -138,6 +142,9 @@ def client_address(settings, req):
     if forwarded and ("*" in trusted or req.remote_addr in trusted):
         return forwarded.split(",")[-1].strip() or req.remote_addr
     return req.remote_addr
+def failures_key(email):
+    """Failed logins are counted under a hash of the address typed, not the address itself."""
+    return hashlib.sha256(f"login-failures:{accounts.normalise_email(email)}".encode()).hexdigest()
 
 
 def login(db, email, password):
@@ -151,7 +158,7 @@ def login(db, email, password):
 def before_login(db, email, now=None):
     """Refuse (429) a login for this address while its delay after failed logins runs."""
     now = now or datetime.now(timezone.utc)
-    record = db.login_failures.find_one({"_id": accounts.normalise_email(email)})
+    record = db.login_failures.find_one({"_id": failures_key(email)})
     if not record or record["failures"] < LOGIN_FREE_FAILURES:
         return
     delay = min(LOGIN_MAX_DELAY_SECONDS, LOGIN_FIRST_DELAY_SECONDS * 2 ** (record["failures"] - LOGIN_FREE_FAILURES))
@@ -164,9 +171,10 @@ def before_login(db, email, now=None):
 
 
 def after_login(db, email, succeeded, now=None):
-    key = accounts.normalise_email(email)
+    key = failures_key(email)
     if succeeded:
         db.login_failures.delete_one({"_id": key})
+        db.accounts.update_one({"email": accounts.normalise_email(email)}, {"$set": {"last_login_at": now or datetime.now(timezone.utc)}})
         return
     now = now or datetime.now(timezone.utc)
     db.login_failures.update_one({"_id": key}, {"$inc": {"failures": 1},

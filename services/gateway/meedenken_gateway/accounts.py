@@ -140,7 +140,7 @@ def account_for_token(settings, token, load):
     otherwise."""
     claims = _claims(settings, token)
     account = load(claims["sub"]) if claims else None
-    if account is None or claims.get("gen", 0) != generation(account):
+    if account is None or account.get("erasure") or claims.get("gen", 0) != generation(account):
         return None
     if any(revoked["jti"] == claims.get("jti") for revoked in account.get("revoked_tokens", ())):
         return None

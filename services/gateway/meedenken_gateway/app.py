@@ -11,7 +11,7 @@ from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
 from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
-from . import abuse, accounts, headers, openapi, problems, ratelimit, residency, twofactor, web
+from . import abuse, accounts, erasure, headers, openapi, problems, ratelimit, residency, twofactor, web
 from .api import ROUTES
 from .cache import TTLCache
 from .observability import RequestObserver
@@ -72,6 +72,10 @@ class Gateway:
                         mailer.ensure_indexes()
                         threading.Thread(target=mailer.run, name="mail-sender", daemon=True, args=(
                             self._relay_stop, accounts.mail_composer(self.settings.smtp))).start()
+                    confirmations = erasure.Confirmations(client, db, self.settings.amqp_uri,
+                                                          self.settings.erasure_services)
+                    threading.Thread(target=confirmations.run, args=(self._relay_stop,),
+                                     name="erasure-confirmations", daemon=True).start()
                     self._mongo = client
         return self._mongo
 

@@ -7,7 +7,7 @@ import sys
 
 from marshmallow import ValidationError
 
-from . import accounts, deadletters, residency, twofactor
+from . import accounts, deadletters, erasure, residency, twofactor
 from .app import Gateway
 from .importer import Importer, load_file
 from .rpc import RpcError, RemoteError
@@ -74,6 +74,17 @@ def dead_letters(gateway, args):
     print(f"{args.action}: {len(done)} dead letter(s) {' '.join(done)}".rstrip())
 
 
+def erase_inactive(gateway, args):
+    """For cron: erase (contributions kept, anonymised) accounts without a role or verified
+    residency that nobody used for INACTIVE_ACCOUNT_RETENTION_DAYS (or --days)."""
+    days = args.days or gateway.settings.inactive_account_days
+    found = erasure.inactive_unverified(gateway.db, days)
+    for account in [] if args.dry_run else found:
+        erasure.request(gateway.mongo, gateway.db, account, "anonymise", gateway.settings.erasure_services)
+    verb = "would be erased" if args.dry_run else "erasure requested"
+    print(f"{len(found)} account(s) unused for {days} days without role or verified residency: {verb}")
+
+
 def parser():
     p = argparse.ArgumentParser(prog="meedenken", description="Meedenken administration")
     sub = p.add_subparsers(dest="command", required=True)
@@ -108,6 +119,11 @@ def parser():
     codes.add_argument("--out", required=True, help="CSV file to write (code, org, expires_at)")
     codes.add_argument("--valid-days", type=int, default=60, help="days a code can be redeemed (default 60)")
     codes.set_defaults(run=issue_codes)
+    inactive = sub.add_parser("erase-inactive", help="erase accounts without role or verified residency that "
+                              "nobody used for INACTIVE_ACCOUNT_RETENTION_DAYS (run it daily from cron)")
+    inactive.add_argument("--days", type=int, help="override INACTIVE_ACCOUNT_RETENTION_DAYS")
+    inactive.add_argument("--dry-run", action="store_true", help="only count them")
+    inactive.set_defaults(run=erase_inactive)
     load = sub.add_parser("import", help="load starting content from a JSON file (see demo/demo.json)")
     load.add_argument("file")
     load.set_defaults(run=import_file)

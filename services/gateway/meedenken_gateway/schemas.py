@@ -162,6 +162,12 @@ class NotificationQuery(CursorQuery):
     lang = fields.String(validate=validate.OneOf(["nl", "en"]))
 
 
+class ErasureQuery(Schema):
+    contributions = fields.String(load_default="anonymise", validate=validate.OneOf(["anonymise", "remove"]), metadata={
+        "description": "what happens to my public contributions: kept under 'verwijderde deelnemer' "
+                       "(anonymise, the default) or removed"})
+
+
 # answers ----------------------------------------------------------------------------------------
 
 class Account(Schema):
@@ -175,6 +181,14 @@ class Account(Schema):
     two_factor = fields.Boolean(metadata={"description": "whether logging in needs an authenticator code"})
     email_confirmed = fields.Boolean(metadata={
         "description": "whether the address was confirmed by the link mailed to it (no other mail is sent before)"})
+
+
+class Erasure(Schema):
+    status = fields.String(metadata={"description": "erasure_requested: the services are erasing; "
+                                                    "account.erasure_completed.v1 says when all did"})
+    contributions = fields.String()
+    requested_at = fields.DateTime()
+    services = fields.List(fields.String(), metadata={"description": "the services that erase and confirm"})
 
 
 class TwoFactorEnrolment(Schema):
@@ -208,7 +222,7 @@ class Organisation(Schema):
 class PhaseEntry(Schema):
     phase = fields.String()
     at = fields.DateTime()
-    by = fields.String()
+    by = fields.String(allow_none=True)
     note = fields.String()
 
 
@@ -223,7 +237,7 @@ class Decision(Schema):
     summary = fields.String()
     body = fields.String()
     input = fields.List(fields.Nested(DecisionInput))
-    by = fields.String()
+    by = fields.String(allow_none=True)
     by_name = fields.String()
     at = fields.DateTime()
 
@@ -237,7 +251,7 @@ class Topic(Schema):
     tags = fields.List(fields.String())
     phase = fields.String(validate=validate.OneOf(PHASES))
     phase_history = fields.List(fields.Nested(PhaseEntry))
-    author_id = fields.String()
+    author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     statement_count = fields.Integer()
@@ -262,14 +276,14 @@ class Tally(Schema):
 class Moderation(Schema):
     decision = fields.String(validate=validate.OneOf(["approve", "reject"]))
     reason = fields.String()
-    by = fields.String()
+    by = fields.String(allow_none=True)
     at = fields.DateTime()
 
 
 class Hidden(Schema):
     """Hidden by a moderator: the reason is public, the text only for its author and officials."""
     reason = fields.String()
-    by = fields.String()
+    by = fields.String(allow_none=True)
     at = fields.DateTime()
 
 
@@ -282,7 +296,7 @@ class Statement(Schema):
     topic_id = fields.String()
     text = fields.String()
     status = fields.String(validate=validate.OneOf(["pending", "published", "rejected"]))
-    author_id = fields.String()
+    author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
     created_at = fields.DateTime()
     moderation = fields.Nested(Moderation)
@@ -303,7 +317,7 @@ class Solution(Schema):
     topic_id = fields.String()
     title = fields.String()
     body = fields.String()
-    author_id = fields.String()
+    author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
     supports = fields.Integer()
     supported = fields.Boolean(metadata={"description": "whether I support it (false when anonymous)"})
@@ -349,7 +363,7 @@ class Reaction(Schema):
     topic_id = fields.String()
     parent_id = fields.String(allow_none=True)
     body = fields.String(metadata={"description": "empty when hidden, except for its author and officials"})
-    author_id = fields.String()
+    author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
     official_answer = fields.Boolean()
     answered_by_official = fields.Boolean()
@@ -386,7 +400,7 @@ class NotificationList(Schema):
 
 class ProposalAnswer(Schema):
     text = fields.String()
-    by = fields.String()
+    by = fields.String(allow_none=True)
     by_name = fields.String()
     at = fields.DateTime()
 
@@ -397,7 +411,7 @@ class AgendaProposal(Schema):
     title = fields.String()
     motivation = fields.String()
     status = fields.String(validate=validate.OneOf(["open", "threshold_reached", "answered"]))
-    author_id = fields.String()
+    author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
     support_threshold = fields.Integer()
     supports = fields.Integer()

@@ -31,6 +31,8 @@ class Settings:
     cors_origins: tuple = ()
     totp_key: str = None
     smtp: SmtpSettings = SmtpSettings()
+    erasure_services: tuple = ("topics", "votes", "notifications")
+    inactive_account_days: int = 365
 
     @classmethod
     def from_env(cls, environ=None):
@@ -56,6 +58,11 @@ class Settings:
             totp_key=e.get("TOTP_KEY") or None,
             # the account mails (password reset, e-mail address links) go out over this SMTP server
             smtp=SmtpSettings.from_mapping(e.get),
+            # the services that hold personal data: each must confirm an account's erasure
+            erasure_services=tuple(s.strip() for s in e.get("ERASURE_SERVICES", "topics,votes,notifications")
+                                   .split(",") if s.strip()),
+            # `meedenken erase-inactive` erases accounts without role or verified residency unused this long
+            inactive_account_days=int(e.get("INACTIVE_ACCOUNT_RETENTION_DAYS", "365")),
         )
         if settings.totp_key and len(_base64_or_empty(settings.totp_key)) != 32:
             raise SystemExit("TOTP_KEY must be 32 random bytes in base64 (e.g. `openssl rand -base64 32`).")

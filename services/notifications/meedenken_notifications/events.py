@@ -22,6 +22,9 @@ OBJECTION_DECIDED = ("topics", "moderation.objection_decided.v1")
 WEBHOOK_REGISTERED = "webhook.registered.v1"
 WEBHOOK_DISABLED = "webhook.disabled.v1"
 PUBLISHED += [WEBHOOK_REGISTERED, WEBHOOK_DISABLED]
+# with every erasure of an account's data (meedenken_kit.personal_data)
+ERASURE_CONFIRMED = "account.erasure_confirmed.v1"
+PUBLISHED.append(ERASURE_CONFIRMED)
 ROLE_GRANTED = ("gateway", "account.role_granted.v1")
 # mail: its own notifications become mails
 OWN_NOTIFICATION_CREATED = ("notifications", NOTIFICATION_CREATED)

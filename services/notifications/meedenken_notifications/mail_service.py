@@ -36,14 +36,6 @@ class MailEntrypoints:
         """Send the digests of a frequency now, whatever the schedule (operations, tests)."""
         return mail_usecases.send_digest(self.store, self.mail.queue, payload)
 
-    @rpc
-    def export_mail_data(self, account_id):
-        return mail_usecases.export_mail_data(self.store, account_id)
-
-    @rpc
-    def erase_mail_data(self, account_id):
-        mail_usecases.erase_mail_data(self.store, account_id)
-
     @event_handler(*OWN_NOTIFICATION_CREATED)
     def on_notification_created(self, event):
         mail_usecases.on_notification_created(self.store, self.mail.queue, event)

@@ -2,7 +2,6 @@
 one mail per notification for who wants it at once, digests, unsubscribing by a signed link, and
 the export and erasure of everything mail keeps about an account
 (meedenken_notifications.mail_delivery sends the mails)."""
-from meedenken_kit.envelope import rfc3339
 from meedenken_kit.errors import InvalidInput, load_or_raise
 from meedenken_kit.mail import compose
 
@@ -138,26 +137,11 @@ def unsubscribe(uow, settings, payload):
         "frequency": mails.NEVER, "topics": {}}))
 
 
-def _jsonable(value):
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_jsonable(item) for item in value]
-    return rfc3339(value) if hasattr(value, "astimezone") else value
-
-
-def export_mail_data(uow, account_id):
-    """Everything mail keeps about an account, as JSON-able data (for the GDPR export)."""
-    account_id = load_or_raise(AccountRef(), {"account_id": account_id})["account_id"]
-    recipient = repo.mail_recipient(uow.db, account_id)
-    return _jsonable({
-        "mail_settings": {key: value for key, value in (recipient or {}).items() if key != "_id"} or None,
-        "mails": [{"id": job["_id"], "kind": job["kind"], "state": job["state"], "created_at": job["created_at"],
-                   "sent_at": job.get("sent_at"), "notification_ids": [i["notification_id"] for i in job["items"]]}
-                  for job in repo.mail_jobs_of(uow.db, account_id)]})
-
-
-def erase_mail_data(uow, account_id):
-    """The address, the settings and every mail of the account (sent or waiting) are removed."""
-    account_id = load_or_raise(AccountRef(), {"account_id": account_id})["account_id"]
-    uow.transaction(lambda session: repo.erase_mail_data(uow.db, session, account_id))
+def mail_data_of(db, account_id):
+    """Everything mail keeps about an account (its part of the GDPR export; erasure:
+    ``repository.erase_mail_data``)."""
+    recipient = repo.mail_recipient(db, account_id)
+    return {"mail_settings": {key: value for key, value in (recipient or {}).items() if key != "_id"} or None,
+            "mails": [{"id": job["_id"], "kind": job["kind"], "state": job["state"], "created_at": job["created_at"],
+                       "sent_at": job.get("sent_at"), "notification_ids": [i["notification_id"] for i in job["items"]]}
+                      for job in repo.mail_jobs_of(db, account_id)]}

@@ -258,3 +258,39 @@ def erase_mail_data(db, session, account_id):
     db.mail_jobs.delete_many({"account_id": account_id}, session=session)
     db.notifications.update_many({"account_id": account_id, "mail": {"$exists": True}}, {"$unset": {"mail": ""}},
                                  session=session)
+# personal data (docs/privacy.md) ----------------------------------------------------------------
+
+def follows_of(db, account_id):
+    return list(db.follows.find({"account_id": account_id}, {"_id": 0}).batch_size(BATCH))
+
+
+def forget_follows(db, session, account_id):
+    for follow in db.follows.find({"account_id": account_id}, {"topic_id": 1}, session=session):
+        db.follow_counts.update_one({"_id": follow["topic_id"]}, {"$inc": {"followers": -1}}, session=session)
+    db.follows.delete_many({"account_id": account_id}, session=session)
+
+
+def notifications_of(db, account_id):
+    return list(db.notifications.find({"account_id": account_id}).sort("_id", ASCENDING).batch_size(BATCH))
+
+
+def forget_notifications(db, session, account_id):
+    db.notifications.delete_many({"account_id": account_id}, session=session)
+
+
+def webhooks_registered_by(db, account_id):
+    """The organisation's webhooks this account registered (without their secrets)."""
+    return list(db.webhooks.find({"created_by": account_id}, {"secret": 0}))
+
+
+def forget_webhook_registrant(db, session, account_id):
+    """The webhook stays the organisation's; who registered it is forgotten."""
+    db.webhooks.update_many({"created_by": account_id}, {"$set": {"created_by": None}}, session=session)
+
+
+def org_roles_of(db, account_id):
+    return list(db.org_roles.find({"account_id": account_id}, {"_id": 0}))
+
+
+def forget_org_roles(db, session, account_id):
+    db.org_roles.delete_many({"account_id": account_id}, session=session)

@@ -1,7 +1,9 @@
 """What the notifications service does: follows, the inbox, and turning events into notifications."""
 from meedenken_kit.errors import NotFound, load_or_raise
+from meedenken_kit.personal_data import Part, PersonalData, either_way
 
 from . import domain, repository as repo
+from .mail_usecases import mail_data_of
 from .events import NOTIFICATION_CREATED, NOTIFICATION_READ, TOPIC_FOLLOWED, TOPIC_UNFOLLOWED
 from .schemas import (FollowIn, FollowQuery, InboxQuery, MarkReadIn, ModerationData, NotificationOut, PhaseChangedData,
                       PollData,
@@ -153,3 +155,20 @@ def on_content_hidden(uow, event):
 def on_objection_decided(uow, event):
     decision = load_or_raise(ModerationData(), event["data"])["decision"]
     _notify_author(uow, event, domain.OBJECTION_REINSTATED if decision == "reinstated" else domain.OBJECTION_UPHELD)
+# personal data (docs/privacy.md) ----------------------------------------------------------------
+
+PERSONAL_DATA = PersonalData(
+    Part("follows", repo.follows_of, either_way(repo.forget_follows)),
+    Part("notifications", repo.notifications_of, either_way(repo.forget_notifications)),
+    Part("webhooks_registered", repo.webhooks_registered_by, either_way(repo.forget_webhook_registrant)),
+    Part("organisation_roles", repo.org_roles_of, either_way(repo.forget_org_roles)),
+    Part("mail", mail_data_of, either_way(repo.erase_mail_data)),
+)
+
+
+def export_account_data(uow, payload):
+    return PERSONAL_DATA.export(uow, payload)
+
+
+def on_erasure_requested(uow, event):
+    PERSONAL_DATA.erase(uow, event)

@@ -150,7 +150,7 @@ def _record(uow, settings, delivery, webhook, status, error):
             uow.emit(session, WEBHOOK_DISABLED, webhook["_id"], {
                 **_event_data(webhook), "consecutive_failures": current["consecutive_failures"]})
             admins = repo.org_admins(uow.db, webhook["org"], session) + [webhook["created_by"]]
-            create_notifications(uow, session, domain.WEBHOOK_DISABLED, list(dict.fromkeys(admins)), None,
+            create_notifications(uow, session, domain.WEBHOOK_DISABLED, domain.recipients(admins, None), None,
                                  webhook["_id"], {"url": webhook["url"]}, f"webhook-disabled:{webhook['_id']}")
     log.warning("webhook delivery %s of event %s failed for good: %s", delivery["_id"], delivery["event_id"], error)
     uow.transaction(failed)

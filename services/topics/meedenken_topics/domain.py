@@ -19,6 +19,8 @@ CITIZEN_MAY = {
 }
 OFFICIAL_MAY_POST = {DRAFT, INFORM, CONSULT, ADVISE, CO_CREATE, CO_DECIDE, DECIDED}
 OFFICIAL_ROLES = {"official", "admin"}
+# the author shown on what an erased account wrote (docs/privacy.md)
+ERASED_AUTHOR = "verwijderde deelnemer"
 
 # Where a visit came from, as the ``via`` tag on links to a topic says (docs/decisions/0012): the
 # outreach kit's QR codes and the share links of the web pages.

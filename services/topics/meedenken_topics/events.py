@@ -41,3 +41,6 @@ OBJECTION_FILED = "moderation.objection.v1"
 OBJECTION_DECIDED = "moderation.objection_decided.v1"
 PUBLISHED += [REPORT_FILED, REPORTS_DISMISSED, CONTENT_HIDDEN, CONTENT_REINSTATED, CONTENT_APPROVED, OBJECTION_FILED,
               OBJECTION_DECIDED]
+# with every erasure of an account's data (meedenken_kit.personal_data); consumed: the request
+ERASURE_CONFIRMED = "account.erasure_confirmed.v1"
+PUBLISHED.append(ERASURE_CONFIRMED)

@@ -5,6 +5,8 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError
 
+from .moderation import KINDS as MODERATED
+
 BATCH = 500
 FIRST_REPLIES = 3  # replies shown under a thread on the reactions page
 
@@ -447,3 +449,110 @@ def audit_page(db, org, after=None, limit=50):
         query["_id"] = {"$gt": after}
     rows = list(db.moderation_audit.find(query).sort("_id", ASCENDING).limit(limit + 1))
     return rows[:limit], (rows[limit - 1]["_id"] if len(rows) > limit else None)
+# personal data (docs/privacy.md) ----------------------------------------------------------------
+
+CONTRIBUTIONS = {"statements": "statement_count", "reactions": "reaction_count", "solutions": "solution_count",
+                 "agenda_proposals": None}  # collection -> the topic's counter of it
+
+
+def written_by(collection):
+    """An export part: what one account wrote in ``collection``, oldest first."""
+    def export(db, account_id):
+        return list(db[collection].find({"author_id": account_id}).sort("_id", ASCENDING).batch_size(BATCH))
+    return export
+
+
+def solution_supports_of(db, account_id):
+    return list(db.solution_supports.find({"account_id": account_id}, {"_id": 0}).batch_size(BATCH))
+
+
+def official_acts_of(db, account_id):
+    """Topics an official created or moved, and the answers, decisions and moderation they gave."""
+    return {"topics": list(db.topics.find({"$or": [{"author_id": account_id}, {"phase_history.by": account_id}]},
+                                          {"title": 1, "org": 1, "phase_history": 1, "decision": 1})),
+            "agenda_proposal_answers": [p["answer"] for p in db.agenda_proposals.find({"answer.by": account_id})],
+            "statement_moderation": [s["moderation"] for s in db.statements.find({"moderation.by": account_id})],
+            "reaction_moderation": [r["hidden"] for r in db.reactions.find({"hidden.by": account_id})]}
+
+
+def _topics_written_in(db, session, account_id):
+    return {doc["topic_id"] for collection in CONTRIBUTIONS
+            for doc in db[collection].find({"author_id": account_id}, {"topic_id": 1}, session=session)
+            if doc.get("topic_id")}
+
+
+def anonymise_contributions(db, session, account_id, erased_name):
+    for topic_id in _topics_written_in(db, session, account_id):
+        content_changed(db, session, topic_id)
+    for collection in CONTRIBUTIONS:
+        db[collection].update_many({"author_id": account_id}, {"$set": {"author_id": None, "author_name": erased_name}},
+                                   session=session)
+
+
+def remove_contributions(db, session, account_id, erased_name):
+    """Deleted, with the counters they were in; a reaction others replied to stays as an empty
+    placeholder under ``erased_name`` so the replies keep their thread."""
+    for topic_id in _topics_written_in(db, session, account_id):
+        content_changed(db, session, topic_id)
+    kept = db.reactions.find({"author_id": account_id, "reply_count": {"$gt": 0}}, {"_id": 1}, session=session)
+    db.reactions.update_many({"_id": {"$in": [r["_id"] for r in kept]}},
+                             {"$set": {"body": "", "removed": True, "author_id": None, "author_name": erased_name}},
+                             session=session)
+    for collection, counter in CONTRIBUTIONS.items():
+        gone = list(db[collection].find({"author_id": account_id}, {"topic_id": 1, "parent_id": 1, "status": 1},
+                                        session=session))
+        for doc in gone:
+            counted = collection != "statements" or doc.get("status") == "published"  # only these were counted
+            if counter and counted and doc.get("topic_id"):
+                bump(db, session, "topics", doc["topic_id"], counter, -1)
+            if doc.get("parent_id"):
+                bump(db, session, "reactions", doc["parent_id"], "reply_count", -1)
+        if collection == "solutions" and gone:
+            db.solution_supports.delete_many({"solution_id": {"$in": [d["_id"] for d in gone]}}, session=session)
+        db[collection].delete_many({"author_id": account_id}, session=session)
+
+
+def _own_case_ids(db, account_id, session=None):
+    """The moderation cases of what the account wrote (an objection is its author's)."""
+    return [f"{kind}:{doc['_id']}" for kind, (collection, _) in MODERATED.items()
+            for doc in db[collection].find({"author_id": account_id}, {"_id": 1}, session=session)]
+
+
+def moderation_of(db, account_id):
+    """The reports the account filed and its objections; the audit log names officials only."""
+    return {"reports": list(db.reports.find({"reporter_id": account_id}).sort("_id", ASCENDING).batch_size(BATCH)),
+            "objections": [case["objection"] for case in db.moderation_cases.find(
+                {"_id": {"$in": _own_case_ids(db, account_id)}, "objection": {"$ne": None}})]}
+
+
+def forget_moderation(db, session, account_id):
+    """Reports stay for the moderation record without who filed them or what they wrote; so do
+    objections (before the contributions lose their author: erase this part first)."""
+    db.reports.update_many({"reporter_id": account_id}, {"$set": {"reporter_id": None, "text": ""}}, session=session)
+    db.moderation_cases.update_many({"_id": {"$in": _own_case_ids(db, account_id, session)}, "objection": {"$ne": None}},
+                                    {"$set": {"objection.text": ""}}, session=session)
+
+
+def forget_supports(db, session, account_id):
+    """The solutions keep their count; nothing says any more who supported them."""
+    db.solution_supports.delete_many({"account_id": account_id}, session=session)
+
+
+def anonymise_official_acts(db, session, account_id, erased_name):
+    db.topics.update_many({"author_id": account_id}, {"$set": {"author_id": None}}, session=session)
+    for topic in db.topics.find({"$or": [{"phase_history.by": account_id}, {"decision.by": account_id}]},
+                                {"phase_history": 1, "decision": 1}, session=session):
+        history = [{**entry, "by": None} if entry.get("by") == account_id else entry for entry in topic["phase_history"]]
+        changes = {"phase_history": history}
+        if (topic.get("decision") or {}).get("by") == account_id:
+            changes["decision"] = {**topic["decision"], "by": None, "by_name": erased_name}
+        db.topics.update_one({"_id": topic["_id"]}, {"$set": changes}, session=session)
+    db.agenda_proposals.update_many({"answer.by": account_id},
+                                    {"$set": {"answer.by": None, "answer.by_name": erased_name}}, session=session)
+    for collection, field in (("statements", "moderation.by"), ("reactions", "hidden.by"), ("solutions", "hidden.by")):
+        for topic_id in db[collection].distinct("topic_id", {field: account_id}, session=session):
+            content_changed(db, session, topic_id)
+    db.statements.update_many({"moderation.by": account_id}, {"$set": {"moderation.by": None}}, session=session)
+    for collection in ("reactions", "statements", "solutions", "agenda_proposals"):
+        db[collection].update_many({"hidden.by": account_id}, {"$set": {"hidden.by": None}}, session=session)
+    db.solutions.update_many({"taken_by": account_id}, {"$set": {"taken_by": None}}, session=session)

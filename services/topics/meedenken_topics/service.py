@@ -1,6 +1,7 @@
 """nameko entry points of the topics service: a line or two each, the work is in usecases.py."""
 from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.observability import CallLog, Metrics
+from meedenken_kit.personal_data import ERASURE_REQUESTED
 from meedenken_kit.store import Store
 
 from . import moderation_usecases, usecases
@@ -133,6 +134,14 @@ class TopicsService:
     @rpc
     def participants_of_topic(self, topic_id):
         return usecases.participants_of_topic(self.store, topic_id)
+
+    @rpc
+    def export_account_data(self, payload):
+        return usecases.export_account_data(self.store, payload)
+
+    @event_handler(*ERASURE_REQUESTED)
+    def on_erasure_requested(self, event):
+        usecases.on_erasure_requested(self.store, event)
 
     @event_handler("votes", VOTES_THRESHOLD_REACHED)
     def on_threshold_reached(self, event):

@@ -1,6 +1,9 @@
 """What the topics service does, one function per act: load, apply the domain rules, write and
 record the event in one transaction. Entry points in service.py only call these."""
+from functools import partial
+
 from meedenken_kit.errors import Conflict, NotFound, load_or_raise
+from meedenken_kit.personal_data import REMOVE, Part, PersonalData, either_way
 
 from . import domain, matching, moderation, moderation_usecases, repository as repo
 from .content import TopicContent
@@ -660,3 +663,29 @@ def election_match_result(uow, actor, match_id, payload):
                             "parties": [{"id": p["id"], "name": p["name"], **p["positions"][s["id"]]}
                                         for p in parties]}
                            for s in match["statements"]]}
+
+
+# personal data (docs/privacy.md) ----------------------------------------------------------------
+
+def _erase_contributions(db, session, account_id, contributions):
+    if contributions == REMOVE:
+        repo.remove_contributions(db, session, account_id, domain.ERASED_AUTHOR)
+    else:
+        repo.anonymise_contributions(db, session, account_id, domain.ERASED_AUTHOR)
+
+
+PERSONAL_DATA = PersonalData(
+    *(Part(collection, export=repo.written_by(collection)) for collection in repo.CONTRIBUTIONS),
+    Part("moderation", repo.moderation_of, either_way(repo.forget_moderation)),  # before the contributions
+    Part("contributions", erase=_erase_contributions),
+    Part("solution_supports", repo.solution_supports_of, either_way(repo.forget_supports)),
+    Part("official_acts", repo.official_acts_of, either_way(partial(repo.anonymise_official_acts, erased_name=domain.ERASED_AUTHOR))),
+)
+
+
+def export_account_data(uow, payload):
+    return PERSONAL_DATA.export(uow, payload)
+
+
+def on_erasure_requested(uow, event):
+    PERSONAL_DATA.erase(uow, event)

@@ -13,3 +13,7 @@ POLL_CANCELLED = "poll.cancelled.v1"
 PUBLISHED += [POLL_SCHEDULED, POLL_OPENED, BALLOT_CAST, POLL_CLOSED, POLL_CANCELLED]
 OPINION_GROUPS_COMPUTED = "opinion_groups.computed.v1"
 PUBLISHED.append(OPINION_GROUPS_COMPUTED)
+
+# with every erasure of an account's data (meedenken_kit.personal_data)
+ERASURE_CONFIRMED = "account.erasure_confirmed.v1"
+PUBLISHED.append(ERASURE_CONFIRMED)

@@ -1,4 +1,5 @@
 """The only module of the votes service that knows collections, indexes and queries."""
+import secrets
 from datetime import datetime, timezone
 
 from pymongo import ASCENDING, InsertOne, UpdateOne
@@ -260,3 +261,47 @@ def save_opinion_groups(db, session, topic_id, result, changes, next_due):
 
 def get_opinion_groups(db, topic_id):
     return db.opinion_groups.find_one({"_id": topic_id}, {"_id": 0})
+
+
+# personal data (docs/privacy.md) ----------------------------------------------------------------
+
+def answers_by(db, account_id):
+    return list(db.responses.find({"account_id": account_id}, {"_id": 0}).sort("statement_id", ASCENDING)
+                .batch_size(BATCH))
+
+
+def forget_answers(db, session, account_id):
+    """The tallies keep counting the answers; nothing links them to the account any more."""
+    db.responses.delete_many({"account_id": account_id}, session=session)
+
+
+def supports_by(db, account_id):
+    return list(db.supports.find({"account_id": account_id}, {"_id": 0}).batch_size(BATCH))
+
+
+def forget_supports(db, session, account_id):
+    """The proposals keep their support counts."""
+    db.supports.delete_many({"account_id": account_id}, session=session)
+
+
+def open_ballots_by(db, account_id):
+    return list(db.poll_ballots.find({"account_id": account_id}, {"_id": 0}).batch_size(BATCH))
+
+
+def unlink_open_ballots(db, session, account_id):
+    """Each ballot of a non-secret poll stays in the count under a random key, without the account."""
+    ballots = list(db.poll_ballots.find({"account_id": account_id}, session=session))
+    if ballots:
+        db.poll_ballots.insert_many([{"_id": f"{b['poll_id']}:erased-{secrets.token_hex(12)}", "poll_id": b["poll_id"],
+                                      "options": b["options"]} for b in ballots], session=session)
+        db.poll_ballots.delete_many({"account_id": account_id}, session=session)
+
+
+def secret_polls_voted_in(db, account_id):
+    """Only that the account voted (the roll): the box holds no link to it (docs/secret-ballot.md)."""
+    return list(db.poll_voters.find({"account_id": account_id}, {"_id": 0, "poll_id": 1}))
+
+
+def strike_from_rolls(db, session, account_id):
+    """The turnout and the box stay as they are."""
+    db.poll_voters.delete_many({"account_id": account_id}, session=session)

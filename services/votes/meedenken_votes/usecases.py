@@ -11,6 +11,7 @@ from eventlet import tpool
 from meedenken_kit.cache import TTLCache
 from meedenken_kit.envelope import rfc3339
 from meedenken_kit.errors import Conflict, Forbidden, InvalidInput, NotFound, load_or_raise
+from meedenken_kit.personal_data import Part, PersonalData, either_way
 from pymongo.errors import DuplicateKeyError
 
 from . import domain, opinions, polls, repository as repo
@@ -403,3 +404,21 @@ def opinion_groups(uow, topic_id):
     q = load_or_raise(TopicVotesQuery(), {"topic_id": topic_id})
     found = repo.get_opinion_groups(uow.db, q["topic_id"])
     return OpinionGroupsOut().dump(found or {"computed_at": None, **opinions.empty("not_computed")})
+
+
+# personal data (docs/privacy.md) ----------------------------------------------------------------
+
+PERSONAL_DATA = PersonalData(
+    Part("statement_answers", repo.answers_by, either_way(repo.forget_answers)),
+    Part("agenda_proposal_supports", repo.supports_by, either_way(repo.forget_supports)),
+    Part("poll_ballots", repo.open_ballots_by, either_way(repo.unlink_open_ballots)),
+    Part("secret_polls_voted_in", repo.secret_polls_voted_in, either_way(repo.strike_from_rolls)),
+)
+
+
+def export_account_data(uow, payload):
+    return PERSONAL_DATA.export(uow, payload)
+
+
+def on_erasure_requested(uow, event):
+    PERSONAL_DATA.erase(uow, event)

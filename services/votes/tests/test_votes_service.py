@@ -31,3 +31,14 @@ def test_poll_entrypoints_delegate_to_their_usecase_with_the_store(entrypoint, u
     with mock.patch(f"meedenken_votes.usecases.{usecase}", return_value={"ok": True}) as called:
         assert getattr(service, entrypoint)(*args) == {"ok": True}
     called.assert_called_once_with(service.store, *args)
+
+
+def test_the_personal_data_entrypoints_delegate_to_their_usecases_with_the_store():
+    service = worker_factory(VotesService)
+    with mock.patch("meedenken_votes.usecases.export_account_data", return_value={"parts": {}}) as export:
+        assert service.export_account_data({"account_id": "6" * 24}) == {"parts": {}}
+    export.assert_called_once_with(service.store, {"account_id": "6" * 24})
+    event = {"id": "e1", "data": {"account_id": "6" * 24, "contributions": "anonymise"}}
+    with mock.patch("meedenken_votes.usecases.on_erasure_requested") as erase:
+        service.on_erasure_requested(event)
+    erase.assert_called_once_with(service.store, event)

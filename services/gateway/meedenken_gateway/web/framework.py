@@ -4,13 +4,14 @@ shown as Dutch (or English) pages rather than problem+json."""
 import logging
 import urllib.parse
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import falcon
 import jinja2
 from marshmallow import ValidationError
 
-from .. import accounts
+from .. import accounts, erasure
 from ..problems import Problem, from_remote
 from ..routing import Call
 from ..rpc import RemoteError, ServiceUnavailable
@@ -45,14 +46,21 @@ class FormErrors(Exception):
         self.template, self.context, self.errors = template, context, errors
 
 
+def author(erased, name):
+    """A name as shown: an erased account's in the page's language (docs/privacy.md)."""
+    return erased if name == erasure.ERASED_NAME else name
+
+
 class Renderer:
     def __init__(self):
         self.environments = {}
         for lang in i18n.LANGUAGES:
             env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                      extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True)
-            env.install_gettext_translations(i18n.load(lang), newstyle=True)
+            translations = i18n.load(lang)
+            env.install_gettext_translations(translations, newstyle=True)
             env.filters.update(i18n.formatters(lang))
+            env.filters["author"] = partial(author, translations.gettext("verwijderde deelnemer"))
             self.environments[lang] = env
 
     def render(self, lang, template, context):
