@@ -39,6 +39,8 @@ BODIES = {
         "name": "Partij", "positions": [{"statement_id": "0" * 24, "position": "agree", "explanation": "Daarom."}]},
     "post /api/v1/election-matches/{match_id}/result": {"answers": [{"statement_id": "0" * 24, "answer": "agree"}]},
     "post /api/v1/orgs/{slug}/webhooks": {"url": "http://127.0.0.1:9/haak", "types": ["topic.published.v1"]},
+    "post /api/v1/orgs/{slug}/ambassadors": {"email": "matrix-ambassadeur@example.nl", "name": "Matrix"},
+    "post /api/v1/ambassadors/accept": {"token": "geen-geldige-link"},
 }
 
 

@@ -19,6 +19,7 @@ CITIZEN_MAY = {
 }
 OFFICIAL_MAY_POST = {DRAFT, INFORM, CONSULT, ADVISE, CO_CREATE, CO_DECIDE, DECIDED}
 OFFICIAL_ROLES = {"official", "admin"}
+AMBASSADOR = "ambassador"  # a local person who agreed to be active from the start (decision 0013)
 
 PHASE_LABELS_NL = {
     DRAFT: "concept", INFORM: "informeren", CONSULT: "raadplegen", ADVISE: "adviseren",
@@ -28,6 +29,11 @@ PHASE_LABELS_NL = {
 
 def is_official(actor, org):
     return bool(actor) and actor.get("roles", {}).get(org) in OFFICIAL_ROLES
+
+
+def is_ambassador(actor, org):
+    """Whether what this actor contributes in the organisation is marked "ambassadeur"."""
+    return bool(actor) and actor.get("roles", {}).get(org) == AMBASSADOR
 
 
 def require_actor(actor):

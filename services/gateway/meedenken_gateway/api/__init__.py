@@ -1,5 +1,6 @@
 """JSON resources of /api/v1 by area; ``ROUTES`` is the whole table."""
-from . import accounts, agenda, election_matches, me, opinions, polls, solutions, system, topics, webhooks
+from . import accounts, agenda, ambassadors, election_matches, me, opinions, polls, solutions, system, topics, webhooks
 
 ROUTES = [*system.ROUTES, *accounts.ROUTES, *topics.ROUTES, *solutions.ROUTES, *agenda.ROUTES, *me.ROUTES,
-          *polls.ROUTES, *opinions.ROUTES, *election_matches.ROUTES, *webhooks.ROUTES]
+          *polls.ROUTES, *opinions.ROUTES, *election_matches.ROUTES, *webhooks.ROUTES,
+          *ambassadors.ROUTES]

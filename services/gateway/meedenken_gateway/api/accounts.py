@@ -56,9 +56,7 @@ def confirm_two_factor(call):
 
 
 def _link(call, account, purpose, path, **extra):
-    settings = call.gateway.settings
-    token = accounts.issue_link_token(settings, account, purpose, LINK_SECONDS, **extra)
-    return f"{settings.public_url}{path}?token={token}"
+    return accounts.signed_link(call.gateway.settings, account, purpose, path, LINK_SECONDS, **extra)
 
 
 def request_password_reset(call):

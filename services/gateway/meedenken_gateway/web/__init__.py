@@ -1,7 +1,7 @@
 """The web pages: server-rendered HTML (Jinja2) on the NL Design System, Dutch first."""
 from pathlib import Path
 
-from . import account, citizen, election, official, polls, webhooks
+from . import account, ambassadors, citizen, election, official, polls, webhooks
 from .framework import mount_pages
 from .feed import FeedResource
 from .theme import ThemeResource
@@ -11,7 +11,7 @@ VENDOR = {
     "/static/vendor/utrecht": HERE / "node_modules/@utrecht/component-library-css/dist",
     "/static/vendor/utrecht-tokens": HERE / "node_modules/@utrecht/design-tokens/dist",
 }
-PAGES = [*citizen.PAGES, *account.PAGES, *official.PAGES, *polls.PAGES, *election.PAGES, *webhooks.PAGES]
+PAGES = [*citizen.PAGES, *account.PAGES, *official.PAGES, *polls.PAGES, *election.PAGES, *webhooks.PAGES, *ambassadors.PAGES]
 
 
 def mount(app, gateway):
