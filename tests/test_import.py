@@ -180,12 +180,12 @@ GOOD_TOPIC = """  - title: Een plein
 """
 
 BROKEN = {
-    "bad YAML syntax": ("  - title: Een plein\n    author: [ambtenaar@{slug}.example.nl\n", 15, "not valid YAML"),
-    "unknown key": (GOOD_TOPIC.replace("    summary:", "    colour: rood\n    summary:"), 16, "colour: Unknown field"),
-    "too long title": (GOOD_TOPIC.replace("Een plein", "x" * 161), 14, "title: Longer than maximum length 160"),
+    "bad YAML syntax": ("  - title: Een plein\n\tauthor: ambtenaar@{slug}.example.nl\n", 15, "not valid YAML"),
+    "unknown key": (GOOD_TOPIC.replace("    summary: Hoe", "    colour: rood\n    summary: Hoe"), 16, "colour: Unknown field"),
+    "too long title": (GOOD_TOPIC.replace("Een plein", "x" * 161), 14, "topics.title: Length must be between 1 and 160."),
     "reference to a missing statement": (GOOD_TOPIC.replace("{ref}", "struiken"), 27,
                                          "no statement with key 'struiken' of this topic"),
-    "person not among people": (GOOD_TOPIC.replace("inwoner@{slug}", "onbekend@{slug}"), 22,
+    "person not among people": (GOOD_TOPIC.replace("inwoner@{slug}", "onbekend@{slug}"), 23,
                                 "onbekend@"),
     "an alias (YAML bomb)": ("  - &t {{title: a, author: b, summary: c}}\n  - *t\n", 15, "aliases"),
 }

@@ -167,9 +167,14 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+
+
 def _value(loader, node, path, lines):
     """The node as Python data; ``lines`` gets the line of each path (a mapping entry: its key's)."""
     lines[path] = node.start_mark.line + 1
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in (_MAP, _SEQ):
+        raise yaml.MarkedYAMLError(problem=f"the tag {node.tag} is not allowed", problem_mark=node.start_mark)
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
@@ -377,17 +382,40 @@ def _follows(before, after):
     return LADDER.index(after) > LADDER.index(before)
 
 
-def check(gateway, org, raw, name="import"):
-    """Read and check a file completely, reading (never writing) what the platform has; returns the
-    Plan, or raises InvalidFile with every error found."""
+def parse(raw, name="import"):
+    """(data, lines) of a file that is valid YAML and matches the schema; InvalidFile otherwise."""
     data, lines = read_yaml(raw, name)
     if not isinstance(data, dict):
         raise InvalidFile(name, [(1, "the file must be a mapping with version, people, topics, ...")])
     try:
-        data = ImportFile().load(data)
+        return ImportFile().load(data), lines
     except ValidationError as exc:
         raise InvalidFile(name, [(_line(lines, path), f"{_where(path)}: {message}")
                                  for path, message in _flatten(exc.messages)]) from None
+
+
+def verify(plan, lines, name="import"):
+    """Check references, roles and the ladder of a parsed file against what the platform has."""
+    data = plan.data
+    checker = Checker(plan, lines)
+    checker.people(data.get("people", []))
+    proposal_keys = checker.items((), "agenda_proposals", data.get("agenda_proposals", []))
+    checker.titles("topics", data.get("topics", []))
+    checker.titles("agenda_proposals", data.get("agenda_proposals", []))
+    for index, topic in enumerate(data.get("topics", [])):
+        checker.topic(index, topic, proposal_keys)
+    for index, proposal in enumerate(data.get("agenda_proposals", [])):
+        path = ("agenda_proposals", index)
+        checker.person(proposal["author"], path + ("author",))
+        checker.emails(proposal.get("supporters", []), path + ("supporters",))
+    if checker.errors:
+        raise InvalidFile(name, checker.errors)
+
+
+def check(gateway, org, raw, name="import"):
+    """Read and check a file completely, reading (never writing) what the platform has; returns the
+    Plan, or raises InvalidFile with every error found."""
+    data, lines = parse(raw, name)
     if not isinstance(org, str) or not SLUG.regex.match(org):
         raise InvalidFile(name, [(None, f"'{org}' is not an organisation slug")])
     try:
@@ -406,19 +434,7 @@ def check(gateway, org, raw, name="import"):
     if org_exists:
         plan.topics = _existing_topics(gateway, org)
         plan.proposals = _existing_proposals(gateway, org)
-    checker = Checker(plan, lines)
-    checker.people(data.get("people", []))
-    proposal_keys = checker.items((), "agenda_proposals", data.get("agenda_proposals", []))
-    checker.titles("topics", data.get("topics", []))
-    checker.titles("agenda_proposals", data.get("agenda_proposals", []))
-    for index, topic in enumerate(data.get("topics", [])):
-        checker.topic(index, topic, proposal_keys)
-    for index, proposal in enumerate(data.get("agenda_proposals", [])):
-        path = ("agenda_proposals", index)
-        checker.person(proposal["author"], path + ("author",))
-        checker.emails(proposal.get("supporters", []), path + ("supporters",))
-    if checker.errors:
-        raise InvalidFile(name, checker.errors)
+    verify(plan, lines, name)
     return plan
 
 
