@@ -245,7 +245,7 @@ def _where(path):
 
 @dataclass
 class Plan:
-    """A checked file and what loading it will do (``existing``: what the platform already has)."""
+    """A parsed file with what the platform already has of it (read before anything is written)."""
     org: str
     data: dict
     org_exists: bool
@@ -258,7 +258,7 @@ class Checker:
     def __init__(self, plan, lines):
         self.plan, self.lines, self.errors = plan, lines, []
         self.roles = {}  # e-mail -> the role it will have in the organisation
-        self.active = set()  # e-mails that can act (an account with a password)
+        self.invited = set()  # ambassadors invited by mail by this file
 
     def error(self, path, message):
         self.errors.append((_line(self.lines, path), f"{_where(path)}: {message}"))
@@ -267,9 +267,9 @@ class Checker:
         email = accounts.normalise_email(email)
         if email not in self.roles:
             self.error(path, f"{email} is not among people")
-        elif email not in self.active:
-            self.error(path, f"{email} has no account yet and is invited by mail: they cannot write before "
-                             "accepting (give a password to create the account now)")
+        elif email in self.invited:
+            self.error(path, f"{email} is invited by mail: they cannot write before accepting (give a password "
+                             "to create their account now)")
         elif role == "official" and self.roles[email] not in OFFICIAL_ROLES:
             self.error(path, f"{email} must be an official or admin of {self.plan.org}")
 
@@ -289,11 +289,9 @@ class Checker:
                 self.error(path, f"{email} is already {has} of {self.plan.org}")
             elif _invited(person):
                 self.roles[email] = has
-                if usable and has == ambassadors.ROLE:
-                    self.active.add(email)
-            elif usable or (existing is None and person.get("password")):
-                self.active.add(email)
-            else:
+                if not (usable and has == ambassadors.ROLE):
+                    self.invited.add(email)
+            elif not (usable or (existing is None and person.get("password"))):
                 self.error(path, f"{email} has no account yet: give a password, or the role ambassador to invite "
                                  "them by mail")
 
