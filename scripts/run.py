@@ -3,7 +3,6 @@
 Uses AMQP_URI (default the local RabbitMQ; when none answers and ``rabbitmq-server`` is installed,
 starts one with its data under .run/) and MONGO_URI (default: starts SecantusDB with its data under
 .run/). PORT sets the gateway's port (default 8000)."""
-import json
 import os
 import signal
 import sys
@@ -15,7 +14,7 @@ from stack import (DEV_MONGO_OPTIONS, ROOT, Platform, Processes, amqp_address, p
                    start_rabbitmq, start_secantus, start_smtp_sink)
 
 RUN_DIR = ROOT / ".run"
-DEMO = ROOT / "demo" / "demo.json"
+DEMO = ROOT / "demo"  # one file per organisation, named by its slug
 MAIL_DIR = RUN_DIR / "mail"
 
 
@@ -94,20 +93,32 @@ def load_demo():
     from meedenken_gateway.settings import Settings
     gateway = Gateway(Settings.from_env())
     try:
-        load_file(gateway, DEMO, say=lambda line: print("  demo:", line))
+        for path in sorted(DEMO.glob("*.yaml")):
+            load_file(gateway, path.stem, path, say=lambda line: print("  demo:", line))
     finally:
         gateway.close()
 
 
+def demo_accounts():
+    """E-mail -> (password, {org: role}) of the demo files' people."""
+    import yaml
+    people = {}
+    for path in sorted(DEMO.glob("*.yaml")):
+        for person in yaml.safe_load(path.read_text(encoding="utf-8")).get("people", []):
+            password, roles = people.setdefault(person["email"], (person.get("password", "-"), {}))
+            if person.get("role"):
+                roles[path.stem] = person["role"]
+    return people
+
+
 def print_welcome(url, smtp_port, metrics=None):
-    demo = json.loads(DEMO.read_text(encoding="utf-8"))
     print()
     print(f"Meedenken is running: {url}")
     print(f"  API:       {url}/api/v1/topics   (OpenAPI: {url}/api/v1/openapi.json)")
     print("  Demo accounts (e-mail / password / role):")
-    for person in demo["accounts"]:
-        roles = ", ".join(f"{role} of {org}" for org, role in person.get("roles", {}).items()) or "citizen"
-        print(f"    {person['email']:<32} {person['password']:<20} {roles}")
+    for email, (password, roles) in demo_accounts().items():
+        described = ", ".join(f"{role} of {org}" for org, role in roles.items()) or "citizen"
+        print(f"    {email:<32} {password:<20} {described}")
     if metrics:
         print("  Metrics:   " + "  ".join(f"{name} {address}" for name, address in metrics.items()))
     if smtp_port:

@@ -48,6 +48,8 @@ BODIES = {
     "put /api/v1/me/mail-preferences": {"frequency": "weekly", "language": "nl", "topics": []},
     "post /api/v1/auth/email-confirm": {"token": "geen-geldige-link"},
     "post /api/v1/mail/unsubscribe": {"token": "geen.geldige-link"},
+    "post /api/v1/orgs/{slug}/ambassadors": {"email": "matrix-ambassadeur@example.nl", "name": "Matrix"},
+    "post /api/v1/ambassadors/accept": {"token": "geen-geldige-link"},
 }
 
 

@@ -25,7 +25,7 @@ from pymongo.errors import DuplicateKeyError
 from . import residency
 
 log = logging.getLogger(__name__)
-ROLES = ("citizen", "official", "admin")
+ROLES = ("citizen", "ambassador", "official", "admin")
 ACCOUNT_REGISTERED = "account.registered.v1"
 ACCOUNT_ROLE_GRANTED = "account.role_granted.v1"
 _hasher = PasswordHasher()
@@ -61,9 +61,14 @@ def public(account):
 
 
 def register(client, db, email, password, display_name, roles=None):
-    account = {"_id": str(ObjectId()), "email": normalise_email(email), "password_hash": _hasher.hash(password),
+    """A new account; without a password (an invited person), nobody can log in to it until its
+    owner chooses one through a mailed link (``needs_password``)."""
+    account = {"_id": str(ObjectId()), "email": normalise_email(email),
+               "password_hash": _hasher.hash(password or secrets.token_urlsafe(32)),
                "display_name": display_name.strip(), "roles": roles or {},
                "created_at": datetime.now(timezone.utc)}
+    if password is None:
+        account["needs_password"] = True
 
     def txn(session):
         db.accounts.insert_one(account, session=session)
@@ -175,6 +180,11 @@ def issue_link_token(settings, account, purpose, seconds, **extra):
     return jwt.encode(claims, settings.secret_key, algorithm="HS256")
 
 
+def signed_link(settings, account, purpose, path, seconds, **extra):
+    """The public URL of a page with a link token (see issue_link_token) in its query."""
+    return f"{settings.public_url}{path}?token={issue_link_token(settings, account, purpose, seconds, **extra)}"
+
+
 def redeem_link_token(settings, db, token, purpose):
     """(account, claims) for a valid link token of this purpose not used yet; None otherwise."""
     claims = _claims(settings, token, purpose)
@@ -187,6 +197,7 @@ def redeem_link_token(settings, db, token, purpose):
 def set_password(db, account_id, password):
     """A new password; every token issued before stops working."""
     db.accounts.update_one({"_id": account_id}, {"$set": {"password_hash": _hasher.hash(password)},
+                                                 "$unset": {"needs_password": ""},
                                                  "$inc": {"token_generation": 1}})
 
 

@@ -11,7 +11,7 @@ from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
 
 from meedenken_kit.partitioned import PackingPublisher, PartitionedQueue
 
-from . import abuse, accounts, erasure, headers, openapi, problems, ratelimit, residency, twofactor, web
+from . import abuse, accounts, ambassadors, erasure, headers, openapi, problems, ratelimit, residency, twofactor, web
 from .api import ROUTES
 from .cache import TTLCache
 from .observability import RequestObserver
@@ -60,6 +60,7 @@ class Gateway:
                     client = connect(self.settings.mongo_uri, app_name="meedenken-gateway")
                     db = client[self.settings.mongo_db]
                     accounts.ensure_indexes(db)
+                    ambassadors.ensure_indexes(db)
                     residency.ensure_indexes(db)
                     ratelimit.ensure_indexes(db)
                     abuse.ensure_indexes(db)

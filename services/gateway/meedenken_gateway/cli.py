@@ -9,7 +9,7 @@ from marshmallow import ValidationError
 
 from . import accounts, deadletters, erasure, residency, twofactor
 from .app import Gateway
-from .importer import Importer, load_file
+from .importer import Importer, InvalidFile, load_file
 from .rpc import RpcError, RemoteError
 from .schemas import RegisterIn
 from .settings import Settings
@@ -43,7 +43,15 @@ def require_two_factor(gateway, args):
 
 
 def import_file(gateway, args):
-    load_file(gateway, args.file)
+    """Nothing is written unless the whole file is valid; each error names its line."""
+    try:
+        counts = load_file(gateway, args.org, args.file)
+    except InvalidFile as exc:
+        print("\n".join(exc.lines()), file=sys.stderr)
+        raise SystemExit(f"meedenken: {len(exc.errors)} error(s); nothing was loaded") from None
+    except OSError as exc:
+        raise SystemExit(f"meedenken: cannot read {args.file}: {exc.strerror}") from None
+    print("loaded: " + (", ".join(f"{n} {what}" for what, n in counts.items()) or "nothing new"))
 
 
 def issue_codes(gateway, args):
@@ -124,7 +132,10 @@ def parser():
     inactive.add_argument("--days", type=int, help="override INACTIVE_ACCOUNT_RETENTION_DAYS")
     inactive.add_argument("--dry-run", action="store_true", help="only count them")
     inactive.set_defaults(run=erase_inactive)
-    load = sub.add_parser("import", help="load starting content from a JSON file (see demo/demo.json)")
+    load = sub.add_parser("import", help="load an organisation's starting content (people, ambassadors, topics, "
+                          "agenda proposals) from a YAML file (docs/import-format.md; demo/*.yaml)")
+    load.add_argument("--org", required=True, help="the organisation's slug (created when the file has an "
+                      "organisation block)")
     load.add_argument("file")
     load.set_defaults(run=import_file)
     return p

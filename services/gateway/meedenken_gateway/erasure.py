@@ -51,6 +51,7 @@ def request(client, db, account, contributions, services):
         db.outbox.update_many({"event.data.account_id": account["_id"], "event.data.display_name": {"$exists": True}},
                               {"$set": {"event.data.display_name": ERASED_NAME}}, session=session)
         db.mail_outbox.delete_many({"to": account["email"]}, session=session)
+        db.ambassador_invitations.delete_many({"account_id": account["_id"]}, session=session)
         db.login_failures.delete_many({"_id": abuse.failures_key(account["email"])}, session=session)
         add_event(db, session, new_event("gateway", ERASURE_REQUESTED_TYPE, account["_id"], {
             "account_id": account["_id"], "contributions": contributions, "services": list(services)},

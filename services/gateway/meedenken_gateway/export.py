@@ -50,6 +50,8 @@ def gateway_part(db, account):
         "residency_codes_used": list(db.residency_codes.find({"used_by": account["_id"]},
                                                              {"_id": 0, "org": 1, "used_at": 1})),
         "mail_queued": list(db.mail_outbox.find({"to": account["email"]}, {"_id": 0, "subject": 1, "created_at": 1})),
+        "ambassador_invitations": list(db.ambassador_invitations.find({"account_id": account["_id"]},
+                                                                      {"_id": 0, "nonce": 0})),
     }})
 
 

@@ -56,6 +56,18 @@ class LinkTokenIn(Schema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
 
 
+class AmbassadorInviteIn(Schema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    name = text(80, required=True, min_length=2, metadata={"description": "the name shown with what they write "
+                                                           "(when the address has no account yet)"})
+
+
+class AmbassadorAcceptIn(Schema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=2_000))
+    password = fields.String(load_only=True, validate=PASSWORD_RULES, metadata={
+        "description": "required when the invitation made a new account: its password from now on"})
+
+
 class TopicIn(Schema):
     org = fields.String(required=True, validate=SLUG)
     title = text(160, required=True)
@@ -170,6 +182,10 @@ class ErasureQuery(Schema):
 
 # answers ----------------------------------------------------------------------------------------
 
+AMBASSADOR_MARK = fields.Boolean(metadata={
+    "description": "written by an ambassador of the organisation (shown as \"ambassadeur\"; decision 0013)"})
+
+
 class Account(Schema):
     id = fields.String()
     email = fields.String()
@@ -189,6 +205,23 @@ class Erasure(Schema):
     contributions = fields.String()
     requested_at = fields.DateTime()
     services = fields.List(fields.String(), metadata={"description": "the services that erase and confirm"})
+
+
+class AmbassadorInvitation(Schema):
+    email = fields.String()
+    name = fields.String()
+    status = fields.String(validate=validate.OneOf(["pending", "accepted"]))
+    invited_at = fields.DateTime()
+    accepted_at = fields.DateTime(allow_none=True)
+
+
+class AmbassadorInvitationList(Schema):
+    items = fields.List(fields.Nested(AmbassadorInvitation), metadata={"description": "newest first, at most 200"})
+
+
+class AmbassadorAccepted(Schema):
+    org = fields.String()
+    display_name = fields.String()
 
 
 class TwoFactorEnrolment(Schema):
@@ -298,6 +331,7 @@ class Statement(Schema):
     status = fields.String(validate=validate.OneOf(["pending", "published", "rejected"]))
     author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
+    ambassador = AMBASSADOR_MARK
     created_at = fields.DateTime()
     moderation = fields.Nested(Moderation)
     hidden = HIDDEN
@@ -319,6 +353,7 @@ class Solution(Schema):
     body = fields.String()
     author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
+    ambassador = AMBASSADOR_MARK
     supports = fields.Integer()
     supported = fields.Boolean(metadata={"description": "whether I support it (false when anonymous)"})
     taken_into_vote = fields.Boolean()
@@ -365,6 +400,7 @@ class Reaction(Schema):
     body = fields.String(metadata={"description": "empty when hidden, except for its author and officials"})
     author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
+    ambassador = AMBASSADOR_MARK
     official_answer = fields.Boolean()
     answered_by_official = fields.Boolean()
     hidden = HIDDEN
@@ -413,6 +449,7 @@ class AgendaProposal(Schema):
     status = fields.String(validate=validate.OneOf(["open", "threshold_reached", "answered"]))
     author_id = fields.String(allow_none=True, metadata={"description": "none once the author's account is erased"})
     author_name = fields.String()
+    ambassador = AMBASSADOR_MARK
     support_threshold = fields.Integer()
     supports = fields.Integer()
     supported = fields.Boolean()

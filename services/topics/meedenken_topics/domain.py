@@ -26,6 +26,8 @@ ERASED_AUTHOR = "verwijderde deelnemer"
 # outreach kit's QR codes and the share links of the web pages.
 CAMPAIGN_CHANNELS = ("flyer", "poster", "krant", "email", "whatsapp", "facebook", "x", "linkedin")
 
+AMBASSADOR = "ambassador"  # a local person who agreed to be active from the start (decision 0013)
+
 PHASE_LABELS_NL = {
     DRAFT: "concept", INFORM: "informeren", CONSULT: "raadplegen", ADVISE: "adviseren",
     CO_CREATE: "coproduceren", CO_DECIDE: "meebeslissen", DECIDED: "besloten", CLOSED: "gesloten",
@@ -34,6 +36,11 @@ PHASE_LABELS_NL = {
 
 def is_official(actor, org):
     return bool(actor) and actor.get("roles", {}).get(org) in OFFICIAL_ROLES
+
+
+def is_ambassador(actor, org):
+    """Whether what this actor contributes in the organisation is marked "ambassadeur"."""
+    return bool(actor) and actor.get("roles", {}).get(org) == AMBASSADOR
 
 
 def require_actor(actor):

@@ -22,7 +22,7 @@ class ActorSchema(Schema):
     id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     name = text(100, required=True)
     roles = fields.Dict(keys=fields.String(validate=SLUG), values=fields.String(
-        validate=validate.OneOf(["citizen", "official", "admin"])), load_default=dict)
+        validate=validate.OneOf(["citizen", "ambassador", "official", "admin"])), load_default=dict)
 
 
 COLOR = validate.Regexp(r"^#[0-9a-fA-F]{6}\Z", error="A colour as #rrggbb.")
@@ -144,6 +144,7 @@ class StatementOut(Schema):
     status = fields.String()
     author_id = fields.String()
     author_name = fields.String()
+    ambassador = fields.Boolean(dump_default=False)
     created_at = fields.DateTime()
     moderation = fields.Nested(ModerationOut)
     hidden = fields.Nested(HiddenOut, allow_none=True, dump_default=None)
@@ -171,6 +172,7 @@ class ReactionOut(Schema):
     body = fields.String()
     author_id = fields.String()
     author_name = fields.String()
+    ambassador = fields.Boolean(dump_default=False)
     official_answer = fields.Boolean()
     answered_by_official = fields.Boolean(dump_default=False)
     hidden = fields.Nested(HiddenOut, allow_none=True, dump_default=None)
@@ -208,6 +210,7 @@ class AgendaProposalOut(Schema):
     status = fields.String()
     author_id = fields.String()
     author_name = fields.String()
+    ambassador = fields.Boolean(dump_default=False)
     support_threshold = fields.Integer()
     created_at = fields.DateTime()
     threshold_reached_at = fields.DateTime(allow_none=True)
@@ -251,6 +254,7 @@ class SolutionOut(Schema):
     body = fields.String()
     author_id = fields.String()
     author_name = fields.String()
+    ambassador = fields.Boolean(dump_default=False)
     supports = fields.Integer(dump_default=0)
     supported = fields.Boolean(dump_default=False)
     taken_into_vote = fields.Boolean(dump_default=False)

@@ -194,6 +194,7 @@ def add_statement(uow, actor, topic_id, payload):
     status = domain.new_statement_status(topic, actor)
     statement = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"], "text": data["text"],
                  "status": status, "author_id": actor["id"], "author_name": actor["name"],
+                 "ambassador": domain.is_ambassador(actor, topic["org"]),
                  "created_at": repo.now()}
 
     def txn(session):
@@ -281,6 +282,7 @@ def post_reaction(uow, actor, topic_id, payload):
     reaction = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"],
                 "parent_id": parent["_id"] if parent else None, "body": data["body"], "author_id": actor["id"],
                 "author_name": actor["name"], "official_answer": official_answer, "reply_count": 0,
+                "ambassador": domain.is_ambassador(actor, topic["org"]),
                 "answered_by_official": False, "hidden": None, "held": held, "created_at": repo.now()}
 
     def txn(session):
@@ -350,6 +352,7 @@ def submit_agenda_proposal(uow, actor, payload):
         raise NotFound("Organisation not found.")
     proposal = {"_id": repo.new_id(), **data, "status": "open", "author_id": actor["id"],
                 "author_name": actor["name"], "support_threshold": org["support_threshold"],
+                "ambassador": domain.is_ambassador(actor, org["_id"]),
                 "created_at": repo.now(), "threshold_reached_at": None}
 
     def txn(session):
@@ -421,6 +424,7 @@ def propose_solution(uow, actor, topic_id, payload):
     held = bool(topic.get("premoderation")) and not domain.is_official(actor, topic["org"])
     solution = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"], **data,
                 "author_id": actor["id"], "author_name": actor["name"], "supports": 0, "taken_into_vote": False,
+                "ambassador": domain.is_ambassador(actor, topic["org"]),
                 "hidden": None, "held": held, "created_at": repo.now()}
 
     def txn(session):

@@ -334,3 +334,24 @@ def test_published_statements_are_visible_to_everyone(actor):
 def test_unpublished_statements_are_visible_to_officials_and_the_author(status, actor, expected):
     statement = dict(pending(author="author-1"), status=status)
     assert domain.statement_visible(statement, topic("consult"), actor) is expected
+
+
+# ambassadors (decision 0013) --------------------------------------------------------------------
+
+AMBASSADOR = {"id": "amb-1", "name": "Anna Ambassador", "roles": {ORG: "ambassador"}}
+
+
+@pytest.mark.parametrize("actor,org,expected", [
+    (AMBASSADOR, ORG, True), (AMBASSADOR, OTHER_ORG, False), (CITIZEN, ORG, False), (OFFICIAL, ORG, False),
+    (NO_ROLES, ORG, False), (None, ORG, False),
+])
+def test_only_an_ambassador_of_the_organisation_is_marked(actor, org, expected):
+    assert domain.is_ambassador(actor, org) is expected
+
+
+def test_an_ambassador_has_a_citizens_rights_only():
+    assert not domain.is_official(AMBASSADOR, ORG)
+    assert domain.new_statement_status(topic("consult"), AMBASSADOR) == "pending"
+    assert domain.check_reaction(topic("consult"), AMBASSADOR) is False
+    with pytest.raises(Forbidden):
+        domain.require_official(AMBASSADOR, ORG)

@@ -107,7 +107,8 @@ def test_reaction_in_rejects_bad_payloads(payload, field):
 # ActorSchema ------------------------------------------------------------------------------------
 
 def test_actor_schema_accepts_roles_per_org():
-    actor = {"id": "acc-1", "name": "Olga", "roles": {"utrecht": "official", "de-bilt": "admin", "zeist": "citizen"}}
+    actor = {"id": "acc-1", "name": "Olga", "roles": {"utrecht": "official", "de-bilt": "admin", "zeist": "citizen",
+                                                     "houten": "ambassador"}}
     assert ActorSchema().load(actor) == actor
 
 

@@ -89,9 +89,7 @@ def confirm_two_factor(call):
 
 
 def _link(call, account, purpose, path, seconds=LINK_SECONDS, **extra):
-    settings = call.gateway.settings
-    token = accounts.issue_link_token(settings, account, purpose, seconds, **extra)
-    return f"{settings.public_url}{path}?token={token}"
+    return accounts.signed_link(call.gateway.settings, account, purpose, path, seconds, **extra)
 
 
 def request_password_reset(call):

@@ -4,7 +4,7 @@ from pathlib import Path
 import falcon
 
 from ..routing import SLUG_PATTERN
-from . import account, citizen, data_rights, election, mail, moderation, official, outreach, polls, webhooks
+from . import account, ambassadors, citizen, data_rights, election, mail, moderation, official, outreach, polls, webhooks
 from .framework import mount_pages
 from .theme import ThemeResource
 
@@ -14,7 +14,7 @@ VENDOR = {
     "/static/vendor/utrecht-tokens": HERE / "node_modules/@utrecht/design-tokens/dist",
 }
 PAGES = [*citizen.PAGES, *account.PAGES, *official.PAGES, *polls.PAGES, *election.PAGES, *webhooks.PAGES,
-         *outreach.PAGES, *moderation.PAGES, *mail.PAGES, *data_rights.PAGES]
+         *outreach.PAGES, *moderation.PAGES, *mail.PAGES, *data_rights.PAGES, *ambassadors.PAGES]
 
 
 def mount(app, gateway):
