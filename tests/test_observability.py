@@ -19,7 +19,7 @@ from stack import Platform, Processes, free_port, start_secantus
 SERVICES = ("topics", "votes", "notifications")
 SCHEMAS = ROOT / "docs" / "events" / "schemas"
 # Log files of processes that are not ours and do not write JSON lines: the database and the broker.
-NOT_JSON_LOGS = ("secantusdb", "rabbitmq")
+NOT_JSON_LOGS = ("secantusdb", "rabbitmq", "smtp-sink")  # development servers, not ours
 OBJECT_ID = re.compile(r"[0-9a-f]{24}")
 
 

@@ -1,7 +1,7 @@
 """nameko entry points of the notifications service."""
+from meedenken_kit import entrypoints
 from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.observability import CallLog, Metrics
-from meedenken_kit.personal_data import ERASURE_REQUESTED
 from meedenken_kit.store import Store
 from nameko.rpc import ServiceRpc
 
@@ -12,8 +12,10 @@ from .repository import ensure_indexes
 
 
 # nameko runs every service class it imports by name: the entry points of webhooks and mail are mixins
-class NotificationsService(webhook_service.WebhookEntrypoints, mail_service.MailEntrypoints):
+class NotificationsService(webhook_service.WebhookEntrypoints, mail_service.MailEntrypoints,
+                           entrypoints.PersonalDataEntrypoints):
     name = "notifications"
+    personal_data = usecases.PERSONAL_DATA
     store = Store(ensure_indexes)
     metrics = Metrics()
     call_log = CallLog()
@@ -39,14 +41,6 @@ class NotificationsService(webhook_service.WebhookEntrypoints, mail_service.Mail
     @rpc
     def mark_read(self, payload):
         return usecases.mark_read(self.store, payload)
-
-    @rpc
-    def export_account_data(self, payload):
-        return usecases.export_account_data(self.store, payload)
-
-    @event_handler(*ERASURE_REQUESTED)
-    def on_erasure_requested(self, event):
-        usecases.on_erasure_requested(self.store, event)
 
     @event_handler(*STATEMENT_PUBLISHED)
     def on_statement_published(self, event):

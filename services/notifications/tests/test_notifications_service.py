@@ -3,6 +3,7 @@ from unittest import mock
 
 from nameko.testing.services import worker_factory
 
+from meedenken_notifications import usecases
 from meedenken_notifications.service import NotificationsService
 
 
@@ -32,10 +33,10 @@ def test_topic_decided_handler_asks_topics_and_votes_for_participants():
 
 def test_the_personal_data_entrypoints_delegate_to_their_usecases_with_the_store():
     service = worker_factory(NotificationsService)
-    with mock.patch("meedenken_notifications.usecases.export_account_data", return_value={"parts": {}}) as export:
+    with mock.patch.object(usecases.PERSONAL_DATA, "export", return_value={"parts": {}}) as export:
         assert service.export_account_data({"account_id": "6" * 24}) == {"parts": {}}
     export.assert_called_once_with(service.store, {"account_id": "6" * 24})
     event = {"id": "e1", "data": {"account_id": "6" * 24, "contributions": "anonymise"}}
-    with mock.patch("meedenken_notifications.usecases.on_erasure_requested") as erase:
+    with mock.patch.object(usecases.PERSONAL_DATA, "erase") as erase:
         service.on_erasure_requested(event)
     erase.assert_called_once_with(service.store, event)

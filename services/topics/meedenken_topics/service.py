@@ -1,7 +1,7 @@
 """nameko entry points of the topics service: a line or two each, the work is in usecases.py."""
+from meedenken_kit import entrypoints
 from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.observability import CallLog, Metrics
-from meedenken_kit.personal_data import ERASURE_REQUESTED
 from meedenken_kit.store import Store
 
 from . import moderation_usecases, usecases
@@ -9,8 +9,9 @@ from .events import VOTES_THRESHOLD_REACHED
 from .repository import ensure_indexes
 
 
-class TopicsService:
+class TopicsService(entrypoints.PersonalDataEntrypoints):
     name = "topics"
+    personal_data = usecases.PERSONAL_DATA
     store = Store(ensure_indexes)
     metrics = Metrics()
     call_log = CallLog()
@@ -134,14 +135,6 @@ class TopicsService:
     @rpc
     def participants_of_topic(self, topic_id):
         return usecases.participants_of_topic(self.store, topic_id)
-
-    @rpc
-    def export_account_data(self, payload):
-        return usecases.export_account_data(self.store, payload)
-
-    @event_handler(*ERASURE_REQUESTED)
-    def on_erasure_requested(self, event):
-        usecases.on_erasure_requested(self.store, event)
 
     @event_handler("votes", VOTES_THRESHOLD_REACHED)
     def on_threshold_reached(self, event):

@@ -687,9 +687,3 @@ PERSONAL_DATA = PersonalData(
 )
 
 
-def export_account_data(uow, payload):
-    return PERSONAL_DATA.export(uow, payload)
-
-
-def on_erasure_requested(uow, event):
-    PERSONAL_DATA.erase(uow, event)

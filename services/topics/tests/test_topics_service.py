@@ -3,6 +3,7 @@ from unittest import mock
 
 from nameko.testing.services import worker_factory
 
+from meedenken_topics import usecases
 from meedenken_topics.service import TopicsService
 
 
@@ -25,10 +26,10 @@ def test_threshold_event_handler_delegates_to_its_usecase_with_the_store():
 
 def test_the_personal_data_entrypoints_delegate_to_their_usecases_with_the_store():
     service = worker_factory(TopicsService)
-    with mock.patch("meedenken_topics.usecases.export_account_data", return_value={"parts": {}}) as export:
+    with mock.patch.object(usecases.PERSONAL_DATA, "export", return_value={"parts": {}}) as export:
         assert service.export_account_data({"account_id": "6" * 24}) == {"parts": {}}
     export.assert_called_once_with(service.store, {"account_id": "6" * 24})
     event = {"id": "e1", "data": {"account_id": "6" * 24, "contributions": "anonymise"}}
-    with mock.patch("meedenken_topics.usecases.on_erasure_requested") as erase:
+    with mock.patch.object(usecases.PERSONAL_DATA, "erase") as erase:
         service.on_erasure_requested(event)
     erase.assert_called_once_with(service.store, event)

@@ -1,7 +1,7 @@
 """nameko entry points of the votes service."""
+from meedenken_kit import entrypoints
 from meedenken_kit.entrypoints import event_handler, rpc
 from meedenken_kit.observability import CallLog, Metrics
-from meedenken_kit.personal_data import ERASURE_REQUESTED
 from meedenken_kit.store import Store
 from nameko import config
 from nameko.timer import timer
@@ -14,8 +14,9 @@ from .opinions import Settings
 from .repository import ensure_indexes
 
 
-class VotesService:
+class VotesService(entrypoints.PersonalDataEntrypoints):
     name = "votes"
+    personal_data = usecases.PERSONAL_DATA
     store = Store(ensure_indexes)
     metrics = Metrics()
     call_log = CallLog()
@@ -75,14 +76,6 @@ class VotesService:
     @rpc
     def poll_results(self, query):
         return usecases.poll_results(self.store, query)
-
-    @rpc
-    def export_account_data(self, payload):
-        return usecases.export_account_data(self.store, payload)
-
-    @event_handler(*ERASURE_REQUESTED)
-    def on_erasure_requested(self, event):
-        usecases.on_erasure_requested(self.store, event)
 
     @event_handler("votes", STATEMENT_RESPONSE_RECORDED)
     def on_responses_recorded(self, event):

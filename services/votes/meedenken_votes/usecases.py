@@ -31,6 +31,7 @@ def record_response(uow, cache, payload):
     statement, changeable; repeating it changes nothing."""
     response = load_or_raise(ResponseIn(), payload)
     tally = apply_ballots(uow, cache, [{**response, "cast_at": cast_now()}])[response["statement_id"]]
+    topic_tallies.forget(response["topic_id"])  # the page shown next to this citizen counts it
     return {"statement_id": response["statement_id"], "choice": response["choice"], "tally": tally}
 
 
@@ -416,9 +417,3 @@ PERSONAL_DATA = PersonalData(
 )
 
 
-def export_account_data(uow, payload):
-    return PERSONAL_DATA.export(uow, payload)
-
-
-def on_erasure_requested(uow, event):
-    PERSONAL_DATA.erase(uow, event)

@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from nameko.testing.services import worker_factory
 
+from meedenken_votes import usecases
 from meedenken_votes.service import VotesService
 
 
@@ -35,10 +36,10 @@ def test_poll_entrypoints_delegate_to_their_usecase_with_the_store(entrypoint, u
 
 def test_the_personal_data_entrypoints_delegate_to_their_usecases_with_the_store():
     service = worker_factory(VotesService)
-    with mock.patch("meedenken_votes.usecases.export_account_data", return_value={"parts": {}}) as export:
+    with mock.patch.object(usecases.PERSONAL_DATA, "export", return_value={"parts": {}}) as export:
         assert service.export_account_data({"account_id": "6" * 24}) == {"parts": {}}
     export.assert_called_once_with(service.store, {"account_id": "6" * 24})
     event = {"id": "e1", "data": {"account_id": "6" * 24, "contributions": "anonymise"}}
-    with mock.patch("meedenken_votes.usecases.on_erasure_requested") as erase:
+    with mock.patch.object(usecases.PERSONAL_DATA, "erase") as erase:
         service.on_erasure_requested(event)
     erase.assert_called_once_with(service.store, event)
