@@ -28,3 +28,7 @@ class TTLCache:
     def forget(self, key):
         with self._lock:
             self._items.pop(key, None)
+
+    def clear(self):
+        with self._lock:
+            self._items.clear()

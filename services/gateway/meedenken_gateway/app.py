@@ -77,6 +77,9 @@ class Gateway:
                                                           self.settings.erasure_services)
                     threading.Thread(target=confirmations.run, args=(self._relay_stop,),
                                      name="erasure-confirmations", daemon=True).start()
+                    revocations = erasure.Revocations(self.settings.amqp_uri, self.accounts)
+                    threading.Thread(target=revocations.run, args=(self._relay_stop,),
+                                     name="account-revocations", daemon=True).start()
                     self._mongo = client
         return self._mongo
 

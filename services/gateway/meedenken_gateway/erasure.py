@@ -12,6 +12,7 @@ and, when every service named in the request confirmed, deletes the tombstone an
 import logging
 import socket
 import time
+import uuid
 from datetime import datetime, timedelta, timezone
 
 from kombu import Connection, Queue, binding
@@ -88,6 +89,55 @@ def inactive_unverified(db, days, now=None):
         "$or": [{"last_login_at": {"$lt": before}}, {"last_login_at": None, "created_at": {"$lt": before}}]}))
 
 
+def consume(amqp_uri, stop, queue, on_message, exchanges, what, on_connect=None):
+    """Consume ``queue()`` until ``stop`` is set, reconnecting when the broker goes away."""
+    while not stop.is_set():
+        try:
+            with Connection(amqp_uri, connect_timeout=5, heartbeat=30) as connection:
+                channel = connection.channel()
+                declare_dead_letter_queue(channel)
+                for exchange in exchanges:
+                    exchange(channel).declare()
+                with connection.Consumer(queue(), callbacks=[on_message], accept=["json"]):
+                    if on_connect:
+                        on_connect()
+                    while not stop.is_set():
+                        try:
+                            connection.drain_events(timeout=1)
+                        except socket.timeout:
+                            pass
+                        connection.heartbeat_check()
+        except Exception as exc:
+            if not stop.is_set():
+                log.warning("%s: lost the broker (%s); reconnecting", what, exc)
+        stop.wait(1)
+
+
+class Revocations:
+    """Each gateway process hears of every erasure at once (a queue of its own) and forgets the
+    account it may have cached, so the account's tokens stop working in every process, not after
+    the cache's 30 s. While it is not connected it knows nothing: then it forgets every account."""
+
+    def __init__(self, amqp_uri, cached_accounts):
+        self.amqp_uri = amqp_uri
+        self.cached_accounts = cached_accounts
+
+    def queue(self):
+        return Queue(f"gateway.revocations.{uuid.uuid4().hex}", exclusive=True, auto_delete=True,
+                     bindings=[binding(event_exchange("gateway"), routing_key=ERASURE_REQUESTED_TYPE)])
+
+    def run(self, stop):
+        consume(self.amqp_uri, stop, self.queue, self.on_message, [event_exchange("gateway")],
+                "account revocations", on_connect=self.cached_accounts.clear)
+
+    def on_message(self, body, message):
+        try:
+            self.cached_accounts.forget(parse_event(body)["data"]["account_id"])
+        except (ValidationError, KeyError, TypeError):
+            self.cached_accounts.clear()
+        message.ack()
+
+
 class ConfirmationData(Schema):
     account_id = fields.String(required=True)
     service = fields.String(required=True)
@@ -109,24 +159,8 @@ class Confirmations:
                                for service in self.services])
 
     def run(self, stop):
-        while not stop.is_set():
-            try:
-                with Connection(self.amqp_uri, connect_timeout=5, heartbeat=30) as connection:
-                    channel = connection.channel()
-                    declare_dead_letter_queue(channel)
-                    for service in self.services:
-                        event_exchange(service)(channel).declare()
-                    with connection.Consumer(self.queue(), callbacks=[self.on_message], accept=["json"]):
-                        while not stop.is_set():
-                            try:
-                                connection.drain_events(timeout=1)
-                            except socket.timeout:
-                                pass
-                            connection.heartbeat_check()
-            except Exception as exc:
-                if not stop.is_set():
-                    log.warning("erasure confirmations: lost the broker (%s); reconnecting", exc)
-            stop.wait(1)
+        consume(self.amqp_uri, stop, self.queue, self.on_message, [event_exchange(s) for s in self.services],
+                "erasure confirmations")
 
     def on_message(self, body, message):
         try:
