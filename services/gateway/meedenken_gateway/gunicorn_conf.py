@@ -20,6 +20,9 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
 threads = int(os.environ.get("GATEWAY_THREADS", "8"))
+# idle keep-alive connections are closed by the client or the proxy in front, not by us: a server that
+# closes one just as the client reuses it makes the client's request fail (gunicorn's default is 2 s)
+keepalive = int(os.environ.get("GATEWAY_KEEPALIVE_SECONDS", "75"))
 control_socket_disable = True
 # X-Forwarded-Proto (https: HSTS, secure links) is believed only from these proxies' addresses
 forwarded_allow_ips = os.environ.get("TRUSTED_PROXIES", "")
