@@ -1,12 +1,16 @@
 """A service's personal-data parts: the export names the service and each part, in JSON; the erasure
 runs every part in one go, once per request event, and confirms with the service's name."""
 from datetime import datetime, timezone
+from unittest import mock
 
 import pytest
 from bson import ObjectId
+from nameko.testing.services import worker_factory
 
+from meedenken_kit.entrypoints import PersonalDataEntrypoints
 from meedenken_kit.errors import InvalidInput
 from meedenken_kit.personal_data import ERASURE_CONFIRMED, Part, PersonalData, either_way, plain
+from meedenken_kit.store import Store
 
 ACCOUNT = "6740b0a1f1d3e4b5a6c7d801"
 
@@ -62,3 +66,19 @@ def test_a_request_without_a_valid_choice_is_refused():
     with pytest.raises(InvalidInput):
         PersonalData().erase(uow, {"id": "e2", "data": {"account_id": ACCOUNT, "contributions": "keep"}})
     assert uow.emitted == []
+
+
+def test_the_entrypoints_mixin_hands_the_services_store_to_its_parts():
+    class Service(PersonalDataEntrypoints):
+        name = "example"
+        store = Store(lambda db: None)
+        personal_data = PersonalData()
+
+    service = worker_factory(Service)
+    with mock.patch.object(Service.personal_data, "export", return_value={"parts": {}}) as export:
+        assert service.export_account_data({"account_id": "6" * 24}) == {"parts": {}}
+    export.assert_called_once_with(service.store, {"account_id": "6" * 24})
+    event = {"id": "e1", "data": {"account_id": "6" * 24, "contributions": "anonymise"}}
+    with mock.patch.object(Service.personal_data, "erase") as erase:
+        service.on_erasure_requested(event)
+    erase.assert_called_once_with(service.store, event)

@@ -24,12 +24,5 @@ def test_threshold_event_handler_delegates_to_its_usecase_with_the_store():
     usecase.assert_called_once_with(service.store, event)
 
 
-def test_the_personal_data_entrypoints_delegate_to_their_usecases_with_the_store():
-    service = worker_factory(TopicsService)
-    with mock.patch.object(usecases.PERSONAL_DATA, "export", return_value={"parts": {}}) as export:
-        assert service.export_account_data({"account_id": "6" * 24}) == {"parts": {}}
-    export.assert_called_once_with(service.store, {"account_id": "6" * 24})
-    event = {"id": "e1", "data": {"account_id": "6" * 24, "contributions": "anonymise"}}
-    with mock.patch.object(usecases.PERSONAL_DATA, "erase") as erase:
-        service.on_erasure_requested(event)
-    erase.assert_called_once_with(service.store, event)
+def test_the_personal_data_entrypoints_serve_this_services_parts():
+    assert TopicsService.personal_data is usecases.PERSONAL_DATA  # the mixin's delegation: the kit's tests

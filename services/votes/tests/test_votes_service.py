@@ -34,12 +34,5 @@ def test_poll_entrypoints_delegate_to_their_usecase_with_the_store(entrypoint, u
     called.assert_called_once_with(service.store, *args)
 
 
-def test_the_personal_data_entrypoints_delegate_to_their_usecases_with_the_store():
-    service = worker_factory(VotesService)
-    with mock.patch.object(usecases.PERSONAL_DATA, "export", return_value={"parts": {}}) as export:
-        assert service.export_account_data({"account_id": "6" * 24}) == {"parts": {}}
-    export.assert_called_once_with(service.store, {"account_id": "6" * 24})
-    event = {"id": "e1", "data": {"account_id": "6" * 24, "contributions": "anonymise"}}
-    with mock.patch.object(usecases.PERSONAL_DATA, "erase") as erase:
-        service.on_erasure_requested(event)
-    erase.assert_called_once_with(service.store, event)
+def test_the_personal_data_entrypoints_serve_this_services_parts():
+    assert VotesService.personal_data is usecases.PERSONAL_DATA  # the mixin's delegation: the kit's tests
