@@ -131,3 +131,34 @@ def test_failed_logins_get_a_growing_delay_without_telling_whether_the_address_e
     if has_account:
         answer = api.post("/api/v1/auth/login", {"email": email, "password": PASSWORD})
         assert answer.status_code == 429  # even the right password waits its turn
+
+
+def test_answer_counts_are_written_only_for_accounts_near_their_limit(mongo_uri):
+    """Citizens answering at their own pace cost no counter write; an account that comes near its
+    limit is shared at every flush, so the other processes refuse it too."""
+    from datetime import datetime, timedelta, timezone
+    from pymongo import MongoClient
+    from meedenken_gateway.ratelimit import LocalCounts
+    client = MongoClient(mongo_uri)
+    db = client[f"ratelimit-{uuid.uuid4().hex[:6]}"]
+    one, other = LocalCounts(flush_seconds=3600), LocalCounts(flush_seconds=3600)  # two processes
+    ends = datetime.now(timezone.utc) + timedelta(minutes=1)
+    for _ in range(29):
+        assert one.admit(db, "calm", 300, ends)       # under a tenth of the limit
+    for _ in range(290):
+        assert one.admit(db, "busy", 300, ends)
+    one.flush(db)
+    assert {d["_id"]: d["hits"] for d in db.rate_limits.find()} == {"busy": 290}
+    for _ in range(30):                                # the other process has not read it: it counts on its
+        assert other.admit(db, "busy", 300, ends)     # own until it holds a tenth, then writes and reads
+    other.flush(db)
+    assert db.rate_limits.find_one({"_id": "busy"})["hits"] == 320  # over by less than 2 processes' tenths
+    assert not other.admit(db, "busy", 300, ends)
+    assert sum(one.admit(db, "busy", 300, ends) for _ in range(20)) == 10
+    one.flush(db)                                      # a key written once is written at every flush
+    assert db.rate_limits.find_one({"_id": "busy"})["hits"] == 330 and not one.admit(db, "busy", 300, ends)
+    assert one.admit(db, "calm", 300, ends)
+    one.flush(db, now=ends)                            # the window is over: what it held goes
+    assert one._pending == {} and one._shared == {}
+    client.drop_database(db.name)
+    client.close()

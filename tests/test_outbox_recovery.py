@@ -22,4 +22,54 @@ def test_an_event_committed_by_a_process_that_died_is_still_published(platform, 
         published = eventually(lambda: [e for e in platform_events(event_tap) if e["body"]["id"] == event["id"]],
                                timeout=20)
         assert len(published) == 1 and published[0]["routing_key"] == "topic.updated.v1"
-        assert eventually(lambda: outbox.find_one({"_id": entry_id})["state"] == "sent")
+        # and, once the broker confirmed it, it leaves the outbox (which keeps only what is unpublished)
+        assert eventually(lambda: outbox.find_one({"_id": entry_id}) is None)
+
+
+def relay_fixture(mongo_uri, amqp_uri):
+    from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
+    client = MongoClient(mongo_uri)
+    db = client[f"outbox-relay-{uuid.uuid4().hex[:6]}"]
+    ensure_outbox_indexes(db)
+    return client, db, OutboxRelay(db, "outboxtest", amqp_uri)
+
+
+def test_the_relay_publishes_pending_and_abandoned_entries_then_deletes_them_and_leaves_live_claims(
+        mongo_uri, broker_uri):
+    from datetime import datetime, timedelta, timezone
+    from kombu import Connection, Queue
+    from meedenken_kit.outbox import add_events, event_exchange
+    client, db, relay = relay_fixture(mongo_uri, broker_uri)
+    events = [new_event("outboxtest", "thing.happened.v1", str(n), {"n": n}) for n in range(4)]
+    add_events(db, None, events[:2])                                  # committed, not yet published
+    now = datetime.now(timezone.utc)
+    db.outbox.insert_one({"_id": ObjectId(), "state": "claimed", "claim": "dead", "event": events[2],
+                          "claimed_at": now - timedelta(minutes=5)})  # its relay died mid-round
+    live = db.outbox.insert_one({"_id": ObjectId(), "state": "claimed", "claim": "busy", "event": events[3],
+                                 "claimed_at": now}).inserted_id       # another relay is publishing it now
+    with Connection(broker_uri) as connection:
+        queue = Queue(f"outboxtest-{uuid.uuid4().hex[:6]}", exchange=event_exchange("outboxtest"),
+                      routing_key="#", auto_delete=True)
+        with connection.SimpleQueue(queue) as received:
+            assert relay.publish_pending() == 2 and relay.publish_pending() == 0  # entries: one holds two events
+            ids = [received.get(timeout=5).payload["id"] for _ in range(3)]
+            assert ids == [e["id"] for e in events[:3]]
+            assert [e["_id"] for e in db.outbox.find()] == [live]
+    relay._close()
+    client.drop_database(db.name)
+    client.close()
+
+
+def test_when_the_broker_cannot_be_reached_the_claimed_entries_are_pending_again_at_once(mongo_uri):
+    from meedenken_kit.outbox import add_event
+    client, db, relay = relay_fixture(mongo_uri, "amqp://guest:guest@127.0.0.1:1/")
+    add_event(db, None, new_event("outboxtest", "thing.happened.v1", "x", {}))
+    try:
+        relay.publish_pending()
+    except Exception:
+        pass
+    else:
+        raise AssertionError("publishing without a broker fails")
+    assert [e["state"] for e in db.outbox.find()] == ["pending"]
+    client.drop_database(db.name)
+    client.close()

@@ -10,11 +10,14 @@ The worker adopts the event's ``correlationid`` (or, for an event without one, i
 correlation id (nameko context data, see meedenken_kit.correlation and observability.CallLog), so
 what it logs and the events it emits join the chain of the action that caused the event.
 """
+import functools
 import logging
 
+import amqp.exceptions
 import eventlet
 from marshmallow import ValidationError
 from nameko import config
+from nameko.amqp.consume import Consumer
 from nameko.events import EventHandler
 from nameko.exceptions import RpcTimeout, UnknownService
 
@@ -26,6 +29,34 @@ from .mongo import is_transient
 
 log = logging.getLogger(__name__)
 RETRY_DELAY_SECONDS = 1.0
+
+
+# What a dropped broker connection raises when a message is settled (acked, requeued, rejected) on
+# it: socket errors (OSError) or AMQP's connection errors. nameko's consumer catches only the latter,
+# so a broker restart while a worker finished made the error escape and stop the whole service. The
+# broker hands every unsettled message of a dropped connection out again, and handlers dedupe on
+# the event id: nothing to do but note it.
+BROKER_DROPS = (OSError, amqp.exceptions.ConnectionError)
+
+
+def settle(action, message, what):
+    try:
+        action()
+    except BROKER_DROPS as exc:
+        log.warning("the broker connection dropped before message %s was %s (%s); the broker delivers it again",
+                    (message.properties or {}).get("message_id"), what, exc)
+
+
+def _tolerating_broker_drops(method, what):
+    @functools.wraps(method)
+    def settling(self, message):
+        settle(lambda: method(self, message), message, what)
+    return settling
+
+
+# every nameko entry point (RPC, events) settles its messages through these two
+Consumer.ack_message = _tolerating_broker_drops(Consumer.ack_message, "acknowledged")
+Consumer.requeue_message = _tolerating_broker_drops(Consumer.requeue_message, "requeued")
 
 
 class CloudEventHandler(EventHandler):
@@ -40,7 +71,7 @@ class CloudEventHandler(EventHandler):
         except ValidationError as exc:
             log.error("dead-lettering a message that is no valid event on %s: %s", self.queue.name, exc.messages)
             EVENTS_DEAD_LETTERED.labels(self.container.service_name, self.queue.name).inc()
-            message.reject(requeue=False)
+            settle(lambda: message.reject(requeue=False), message, "dead-lettered")
             return
         # nameko reads a worker's context data from the message's headers
         message.headers = {**(message.headers or {}),
@@ -58,7 +89,7 @@ class CloudEventHandler(EventHandler):
             log.error("dead-lettering event %s on %s after %r", message.properties.get("message_id"),
                       self.queue.name, exc_info[1])
             EVENTS_DEAD_LETTERED.labels(self.container.service_name, self.queue.name).inc()
-            message.reject(requeue=False)
+            settle(lambda: message.reject(requeue=False), message, "dead-lettered")
 
 
 def retryable(exc):

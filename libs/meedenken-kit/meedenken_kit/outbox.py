@@ -3,7 +3,8 @@
 A write and the events it causes commit together: ``add_event(db, session, event)`` inserts the
 event into the service's ``outbox`` collection inside the caller's transaction. ``OutboxRelay``
 publishes pending entries to ``{service}.events`` (routing key = short event type, the way nameko
-event handlers bind) with publisher confirms, then marks them sent. Delivery is at least once:
+event handlers bind) with publisher confirms, then deletes them: the outbox holds only what is not
+yet published, so it stays small and every relay query stays cheap. Delivery is at least once:
 several relays may run (one per process); each claims a batch before publishing, and consumers
 dedupe on the CloudEvent id for the rare re-publish after a crash.
 """
@@ -22,10 +23,9 @@ from .metrics import EVENTS_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING
 
 log = logging.getLogger(__name__)
 
-PENDING, CLAIMED, SENT = "pending", "claimed", "sent"
+PENDING, CLAIMED, SENT = "pending", "claimed", "sent"  # SENT: only in outboxes of earlier versions
 BATCH = 500
 CLAIM_TIMEOUT = timedelta(seconds=60)
-KEEP_SENT_SECONDS = 7 * 24 * 3600
 CONFIRM_TIMEOUT_SECONDS = 30.0
 BACKLOG_EVERY_SECONDS = 1.0  # how often the relay counts its backlog (meedenken_outbox_pending)
 
@@ -38,7 +38,10 @@ def event_exchange(service):
 def ensure_outbox_indexes(db):
     db.outbox.create_index([("state", ASCENDING), ("_id", ASCENDING)])
     db.outbox.create_index("claim", sparse=True)
-    db.outbox.create_index("sent_at", expireAfterSeconds=KEEP_SENT_SECONDS)
+    # earlier versions kept sent entries for 7 days (TTL on sent_at): they are published, so they go
+    if "sent_at_1" in db.outbox.index_information():
+        db.outbox.drop_index("sent_at_1")
+    db.outbox.delete_many({"state": SENT})
 
 
 def add_event(db, session, event):
@@ -71,6 +74,7 @@ class OutboxRelay:
         self._connection = None
         self._confirm_channel = None
         self._backlog_counted_at = None
+        self._stale_claims_checked_at = None
 
     def wake(self):
         self._wake.set()
@@ -96,10 +100,7 @@ class OutboxRelay:
         Returns the number published."""
         now = datetime.now(timezone.utc)
         outbox = self.db.outbox
-        outbox.update_many(
-            {"state": CLAIMED, "claimed_at": {"$lt": now - CLAIM_TIMEOUT}},
-            {"$set": {"state": PENDING}, "$unset": {"claim": ""}},
-        )
+        self.release_stale_claims(now)
         last = list(outbox.find({"state": PENDING}, {"_id": 1}).sort("_id", ASCENDING).skip(BATCH - 1).limit(1))
         claim = uuid.uuid4().hex
         upto = {"$lte": last[0]["_id"]} if last else {"$exists": True}
@@ -108,10 +109,9 @@ class OutboxRelay:
         entries = list(outbox.find({"claim": claim}).sort("_id", ASCENDING).batch_size(BATCH))
         if not entries:
             return 0
-        channel = self._channel()
-        producer = Producer(channel, exchange=self.exchange)
         sent = False
         try:
+            producer = Producer(self._channel(), exchange=self.exchange)
             for entry in entries:
                 for event in events_of(entry):
                     producer.publish(
@@ -125,11 +125,21 @@ class OutboxRelay:
                     EVENTS_PUBLISHED.labels(self.service, short_type(event)).inc()
         finally:
             if sent:
-                outbox.update_many({"claim": claim}, {"$set": {"state": SENT, "sent_at": datetime.now(timezone.utc)},
-                                                      "$unset": {"claim": ""}})
+                outbox.delete_many({"claim": claim})
             else:  # not all confirmed: publish the batch again later (consumers dedupe on the event id)
                 outbox.update_many({"claim": claim}, {"$set": {"state": PENDING}, "$unset": {"claim": ""}})
         return len(entries)
+
+    def release_stale_claims(self, now):
+        """Entries claimed by a relay that died before publishing them become pending again (looked
+        for at most every tenth of the claim timeout: a crash is rare, the relay's rounds are not)."""
+        checked = time.monotonic()
+        if self._stale_claims_checked_at is not None and \
+                checked - self._stale_claims_checked_at < CLAIM_TIMEOUT.total_seconds() / 10:
+            return
+        self._stale_claims_checked_at = checked
+        self.db.outbox.update_many({"state": CLAIMED, "claimed_at": {"$lt": now - CLAIM_TIMEOUT}},
+                                   {"$set": {"state": PENDING}, "$unset": {"claim": ""}})
 
     def report_backlog(self, force=False):
         """Set ``meedenken_outbox_pending`` to the entries not yet sent (at most once a second

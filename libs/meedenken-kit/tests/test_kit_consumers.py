@@ -15,3 +15,31 @@ def test_outages_that_pass_are_retried():
 def test_other_failures_are_not():
     assert not retryable(ValueError("a bug or a bad event"))
     assert not retryable(DuplicateKeyError("E11000"))
+
+
+class _MessageOnADroppedConnection:
+    """What a consumer holds when the broker restarts while a worker runs: acking it fails."""
+    properties = {"message_id": "m-1"}
+
+    class channel:
+        connection = object()
+
+    def __init__(self):
+        self.tried = []
+
+    def ack(self):
+        self.tried.append("ack")
+        raise ConnectionResetError(104, "Connection reset by peer")
+
+    def requeue(self):
+        self.tried.append("requeue")
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_settling_a_message_on_a_dropped_connection_does_not_stop_the_service():
+    from nameko.amqp.consume import Consumer
+    import meedenken_kit.consumers  # noqa: F401  (makes nameko's consumer tolerate it)
+    message = _MessageOnADroppedConnection()
+    Consumer.ack_message(None, message)
+    Consumer.requeue_message(None, message)
+    assert message.tried == ["ack", "requeue"]  # tried, and the broker redelivers what was not settled

@@ -9,9 +9,10 @@ window (``rate_limits``), removed by a TTL index once its window is over. Usage:
 
 That costs one database write per hit. For the hottest route (answering statements) a
 ``BatchedRateLimit`` counts in the process and adds its counts to the same shared documents in one
-bulk write every ``FLUSH_SECONDS``; between two flushes a process decides from the shared total it
-read at the last flush plus its own new hits, so all processes together may let a key pass its
-limit by what they admit for it within one flush interval, never more.
+bulk write every ``FLUSH_SECONDS``, only for keys that come near their limit (``LocalCounts``);
+between two flushes a process decides from the shared total it read at the last flush plus its own
+new hits, so all processes together may let a key pass its limit by a bounded amount
+(``LocalCounts`` says how much).
 """
 import logging
 import math
@@ -78,18 +79,26 @@ class BatchedRateLimit(RateLimit):
 
 
 class LocalCounts:
-    """This process's hits not yet in the shared counters, and the shared totals it last read."""
+    """This process's hits not yet in the shared counters, and the shared totals it last read.
+
+    A counter is written only once this process holds a share of its limit unwritten (a tenth,
+    ``SHARE``), or once it was written before in its window: the many accounts that answer at a
+    citizen's pace cost no write at all; the few that come near their limit are shared at every
+    flush. So, with P processes, a key may pass its limit by at most P × (share − 1) plus what the
+    processes admit for it within one flush interval."""
+
+    SHARE = 0.1
 
     def __init__(self, flush_seconds=FLUSH_SECONDS):
         self.flush_seconds = flush_seconds
         self._lock = threading.Lock()
-        self._pending = {}  # counter id -> [hits, window end]
+        self._pending = {}  # counter id -> [hits not written yet, window end, hits that make it worth a write]
         self._shared = {}   # counter id -> (hits of all processes at the last flush, window end)
         self._flusher_pid = None
 
     def admit(self, db, doc_id, limit, ends):
         with self._lock:
-            pending = self._pending.setdefault(doc_id, [0, ends])
+            pending = self._pending.setdefault(doc_id, [0, ends, max(1, int(limit * self.SHARE))])
             if self._shared.get(doc_id, (0,))[0] + pending[0] >= limit:
                 return False
             pending[0] += 1
@@ -107,8 +116,16 @@ class LocalCounts:
                 log.warning("rate-limit counts not flushed; they are kept for the next try", exc_info=True)
 
     def flush(self, db, now=None):
+        now = now or datetime.now(timezone.utc)
         with self._lock:
-            batch, self._pending = {k: v for k, v in self._pending.items() if v[0]}, {}
+            batch = {}
+            for doc_id, (hits, ends, worth) in list(self._pending.items()):
+                if ends <= now:
+                    del self._pending[doc_id]  # its window is over: nothing left to limit
+                elif hits and (hits >= worth or doc_id in self._shared):
+                    batch[doc_id] = (hits, ends)
+                    del self._pending[doc_id]
+            self._shared = {k: v for k, v in self._shared.items() if v[1] > now}
         if not batch:
             return
         try:
@@ -118,12 +135,10 @@ class LocalCounts:
                 raise  # some counts were added: adding them all again would count them twice
             with self._lock:
                 for doc_id, (hits, ends) in batch.items():
-                    self._pending.setdefault(doc_id, [0, ends])[0] += hits
+                    self._pending.setdefault(doc_id, [0, ends, 1])[0] += hits
             raise
         shared = {d["_id"]: d["hits"] for d in db.rate_limits.find({"_id": {"$in": list(batch)}}, {"hits": 1})}
-        now = now or datetime.now(timezone.utc)
         with self._lock:
-            self._shared = {k: v for k, v in self._shared.items() if v[1] > now}
             self._shared.update((doc_id, (shared.get(doc_id, hits), ends)) for doc_id, (hits, ends) in batch.items())
 
     @staticmethod

@@ -7,6 +7,7 @@ it takes and what it answers. A handler is ``handler(call, **path_params)`` and 
 (for the route's status) or ``(status, body)``; the body is JSON, or a ``Raw`` body for a route
 with another ``media_type`` (e.g. the Prometheus text on /metrics).
 """
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -133,9 +134,14 @@ def read_json(req):
     return data
 
 
+@functools.cache
+def _schema(schema_class):
+    return schema_class()  # one per class: making one costs more than loading with it
+
+
 def load(schema_class, data, where):
     try:
-        return schema_class().load(data)
+        return _schema(schema_class).load(data)
     except ValidationError as exc:
         raise Problem(422, f"Invalid {where}.", exc.messages) from None
 
