@@ -214,3 +214,37 @@ def test_a_ballot_that_cannot_be_counted_is_dead_lettered(broker_uri, arena):
     assert headers["x-death"][0]["queue"] == "votes.answers.p0"
     whole = eventually(lambda: [h for body, h in dead_letters(broker_uri) if garbage in json.dumps(body)], timeout=30)
     assert whole[0]["x-death"][0]["queue"] == "votes.answers.p1"
+
+
+def test_supports_sent_at_once_are_counted_together_each_once(api, cli, arena, event_tap):
+    """Supports arriving together are counted in one transaction between batches of answers: every
+    citizen once (the repeat is answered, not counted), each counted support with a count of its own,
+    the threshold announced exactly once."""
+    from conftest import platform_events
+    run = uuid.uuid4().hex[:6]
+    org = f"steunstad-{run}"
+    assert cli("create-org", org, "Steunstad", "--support-threshold", "10").returncode == 0
+    author = arena["citizens"][0][1]
+    proposal = api.post("/api/v1/agenda-proposals", {"org": org, "title": "Een speeltuin aan het water",
+                                                     "motivation": "Er is geen plek om te spelen."}, token=author)
+    assert proposal.status_code == 201, proposal.text
+    proposal_id = proposal.json()["id"]
+    tokens = [token for _, token in arena["citizens"]] * 2
+    random.Random(3).shuffle(tokens)
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda token: api.post(f"/api/v1/agenda-proposals/{proposal_id}/support",
+                                                       token=token), tokens))
+    assert [a.status_code for a in answers] == [200] * 40
+    counts = [a.json()["supports"] for a in answers]
+    assert max(counts) == 20 and set(range(1, 21)) <= set(counts)
+    assert api.get(f"/api/v1/agenda-proposals/{proposal_id}", token=author).json()["supports"] == 20
+    assert arena["db"].supports.count_documents({"proposal_id": proposal_id}) == 20
+
+    def events(kind):
+        return [e["body"]["data"] for e in platform_events(event_tap)
+                if e["routing_key"] == kind and e["body"]["data"]["proposal_id"] == proposal_id]
+    recorded = eventually(lambda: (lambda found: found if len(found) >= 20 else None)(events("support.recorded.v1")))
+    assert sorted(e["supports"] for e in recorded) == list(range(1, 21))
+    reached = eventually(lambda: events("agenda_proposal.threshold_reached.v1"))
+    time.sleep(1)
+    assert len(events("agenda_proposal.threshold_reached.v1")) == 1 and reached[0]["supports"] == 10

@@ -155,12 +155,16 @@ class BatchConsumer:
     (invalid): they go to the dead-letter queue (a pack refused whole is rejected into it; refused
     items of a pack whose other items were applied are put there on their own). When a batch fails
     for any other reason than a database outage, its items are tried one by one, so a poison item
-    is dead-lettered and the rest are applied."""
+    is dead-lettered and the rest are applied. ``idle()``, when given, is called whenever no pack is
+    waiting (at least every ``max_wait`` seconds): for work of the service's own that joins the
+    batches' rhythm."""
 
-    def __init__(self, amqp_uri, queue, handle, max_batch=500, max_wait=0.02, prefetch=200, retry_delay=1.0):
+    def __init__(self, amqp_uri, queue, handle, max_batch=500, max_wait=0.02, prefetch=200, retry_delay=1.0,
+                 idle=None):
         self.amqp_uri = amqp_uri
         self.queue = queue
         self.handle = handle
+        self.idle = idle
         self.max_batch = max_batch
         self.max_wait = max_wait
         self.prefetch = prefetch
@@ -195,6 +199,8 @@ class BatchConsumer:
                         pass
                     connection.heartbeat_check()  # also when packs keep arriving
                     if not pending:
+                        if self.idle is not None:
+                            self.idle()
                         continue
                     if first_at is None:
                         first_at = time.monotonic()

@@ -33,7 +33,7 @@ class VotesService(entrypoints.PersonalDataEntrypoints):
 
     @rpc
     def support_proposal(self, payload):
-        return usecases.support_proposal(self.store, payload)
+        return self.ballot_box.support(payload)
 
     @rpc
     def proposal_supports(self, query):

@@ -16,10 +16,9 @@ from pymongo.errors import DuplicateKeyError
 
 from . import domain, opinions, polls, repository as repo
 from .ballots import apply_ballots, cast_now
-from .events import (BALLOT_CAST, OPINION_GROUPS_COMPUTED, POLL_CANCELLED, POLL_CLOSED, POLL_OPENED, POLL_SCHEDULED,
-                     SUPPORT_RECORDED, THRESHOLD_REACHED)
+from .events import BALLOT_CAST, OPINION_GROUPS_COMPUTED, POLL_CANCELLED, POLL_CLOSED, POLL_OPENED, POLL_SCHEDULED
 from .schemas import (ID_PATTERN, ActorIn, BallotChoiceIn, OpinionGroupsOut, PollQuery, PollRulesIn, ReceiptQuery,
-                      ResponseIn, SupportIn, SupportsQuery, TopicPollsQuery, TopicRef, TopicVotesQuery)
+                      ResponseIn, SupportsQuery, TopicPollsQuery, TopicRef, TopicVotesQuery)
 
 log = logging.getLogger(__name__)
 
@@ -46,30 +45,6 @@ def topic_votes(uow, query):
     if q["account_id"]:
         mine = {r["statement_id"]: r["choice"] for r in repo.responses_of(uow.db, q["topic_id"], q["account_id"])}
     return {"tallies": tallies, "mine": mine}
-
-
-def support_proposal(uow, payload):
-    """One support per citizen; the support that reaches the threshold announces it, once."""
-    support = load_or_raise(SupportIn(), payload)
-
-    def txn(session):
-        if repo.has_supported(uow.db, support["proposal_id"], support["account_id"], session):
-            return repo.get_proposal(uow.db, support["proposal_id"], session), False
-        proposal = repo.add_support(uow.db, session, support)
-        uow.emit(session, SUPPORT_RECORDED, proposal["_id"], {
-            "proposal_id": proposal["_id"], "org": proposal["org"], "supports": proposal["supports"]})
-        if domain.reaches_threshold(proposal["supports"], proposal["threshold"], proposal["reached"]) \
-                and repo.mark_reached(uow.db, session, proposal["_id"]):
-            uow.emit(session, THRESHOLD_REACHED, proposal["_id"], {
-                "proposal_id": proposal["_id"], "org": proposal["org"], "supports": proposal["supports"],
-                "threshold": proposal["threshold"], "author_id": proposal["author_id"], "title": proposal["title"],
-                "actor_id": support["account_id"]})
-            proposal["reached"] = True
-        return proposal, True
-
-    proposal, counted = uow.transaction(txn)
-    return {"proposal_id": proposal["_id"], "supports": proposal["supports"], "counted": counted,
-            "threshold_reached": proposal["reached"], "supported": True}
 
 
 def proposal_supports(uow, query):
