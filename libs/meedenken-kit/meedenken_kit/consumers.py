@@ -15,9 +15,11 @@ import logging
 
 import amqp.exceptions
 import eventlet
+import kombu.exceptions
 from marshmallow import ValidationError
 from nameko import config
 from nameko.amqp.consume import Consumer
+from nameko.rpc import Responder
 from nameko.events import EventHandler
 from nameko.exceptions import RpcTimeout, UnknownService
 
@@ -57,6 +59,24 @@ def _tolerating_broker_drops(method, what):
 # every nameko entry point (RPC, events) settles its messages through these two
 Consumer.ack_message = _tolerating_broker_drops(Consumer.ack_message, "acknowledged")
 Consumer.requeue_message = _tolerating_broker_drops(Consumer.requeue_message, "requeued")
+
+
+def _replying_unless_broker_gone(send_response):
+    """An RPC reply that cannot be published because the broker is away (kombu gives up after its
+    retries) is lost, like the caller's wait: the caller times out and may ask again. nameko would let
+    the error stop the whole service instead."""
+    @functools.wraps(send_response)
+    def send(self, result, exc_info):
+        try:
+            return send_response(self, result, exc_info)
+        except (kombu.exceptions.OperationalError, *BROKER_DROPS) as exc:
+            log.warning("the reply to RPC %s was not sent: the broker is away (%s)",
+                        self.message.properties.get("correlation_id"), exc)
+            return result, exc_info
+    return send
+
+
+Responder.send_response = _replying_unless_broker_gone(Responder.send_response)
 
 
 class CloudEventHandler(EventHandler):

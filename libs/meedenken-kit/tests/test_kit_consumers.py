@@ -43,3 +43,23 @@ def test_settling_a_message_on_a_dropped_connection_does_not_stop_the_service():
     Consumer.ack_message(None, message)
     Consumer.requeue_message(None, message)
     assert message.tried == ["ack", "requeue"]  # tried, and the broker redelivers what was not settled
+
+
+def test_an_rpc_reply_the_broker_cannot_take_is_dropped_not_the_service():
+    import kombu.exceptions
+    from nameko.rpc import Responder
+    import meedenken_kit.consumers  # noqa: F401  (makes nameko's responder tolerate it)
+
+    class BrokerAway:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def publish(self, *args, **kwargs):
+            raise kombu.exceptions.OperationalError("[Errno 111] ECONNREFUSED")
+
+    class Request:
+        properties = {"content_type": "application/json", "reply_to": "rpc.reply-x", "correlation_id": "c-1"}
+
+    responder = Responder("amqp://nowhere/", None, Request())
+    responder.publisher_cls = BrokerAway
+    assert responder.send_response({"ok": True}, None) == ({"ok": True}, None)
