@@ -194,16 +194,22 @@ class Bench:
         reader_tokens = [token for _, token in readers[:READERS]]
         load = threading.Thread(target=lambda: setattr(self, "read_wrk", wrk(
             self.platform.url, self.vote_data, READ_SECONDS, CONNECTIONS // 2, WRK_THREADS, self.wrk_pairs, 0)))
+        parts = self.cpu_parts()
+        cpu_before = cpu.snapshot(parts)
         with Readers(self.platform.url, self.read_topic["id"], reader_tokens, READERS) as reading:
             load.start()
             load.join()
+        cpu_after = cpu.snapshot(parts)
         self.told_by_wrk += self.read_wrk["ok"]
         while counted(self.arena.votes_db, self.statements) - before < self.read_wrk["ok"]:
             time.sleep(0.1)
         self.figures.update(
             topic_page_p50_ms=percentile(reading.timings, 50), topic_page_p95_ms=percentile(reading.timings, 95),
             topic_pages_read=len(reading.timings), topic_page_errors=reading.failed,
-            votes_per_s_while_reading=round(self.read_wrk["ok"] / self.read_wrk["duration_s"], 1))
+            votes_per_s_while_reading=round(self.read_wrk["ok"] / self.read_wrk["duration_s"], 1),
+            # CPU of each part while reading, per second (answers keep flowing meanwhile)
+            cpu_share_while_reading={part: round((cpu_after[part] - cpu_before[part]) / self.read_wrk["duration_s"], 3)
+                                     for part in parts})
         say(f"read side: topic page p95 {self.figures['topic_page_p95_ms']} ms over {len(reading.timings)} reads")
 
     # 4. fan-out -----------------------------------------------------------------------------------

@@ -184,8 +184,10 @@ def test_a_webhook_that_keeps_failing_is_disabled_and_its_administrator_told(api
         return next(h for h in items if h["id"] == hook_id)["active"] is False
     eventually(disabled, timeout=60)
     items = api.get(f"/api/v1/orgs/{journey.org}/webhooks/{hook_id}/deliveries", token=admin).json()["items"]
-    tried = [d for d in items if d["attempts"]]  # the journey's later topics were recorded before it was disabled
-    assert len(tried) == 2 and all(d["state"] == "failed" and d["attempts"] == 3 for d in tried)
+    # two deliveries failed for good (3 attempts each) and disabled it; how many of the journey's later
+    # events were tried meanwhile depends on how fast the journey ran; the rest failed with the webhook
+    tried = [d for d in items if d["attempts"]]
+    assert sum(d["attempts"] == 3 for d in tried) >= 2 and all(d["state"] == "failed" for d in tried)
     assert all("Connection" in d["last_error"] for d in tried)
     assert all(d["state"] == "failed" for d in items)
     notices = eventually(lambda: [n for n in inbox(api, admin) if n["type"] == "webhook.disabled"])
