@@ -1,11 +1,12 @@
 """A thread-safe nameko-protocol RPC client that keeps its connections open.
 
 nameko 3's standalone client opens a connection and declares a reply queue for every call
-(~100 calls/s, stack-notes.md). This one keeps one publishing connection (publisher confirms,
-``mandatory`` so a call to a service nobody serves fails at once) and one reply consumer thread
-per process, and hands replies to ``Future``s by correlation id, so a page can send its calls
-at once and wait for all (``call_async``). It reconnects when the broker drops it; calls whose
-replies were lost time out.
+(~100 calls/s, stack-notes.md). This one keeps a few publishing connections (publisher confirms,
+``mandatory`` so a call to a service nobody serves fails at once; a call waits for its confirm on
+a connection of its own, so calls of several threads do not queue behind each other's confirms)
+and one reply consumer thread per process, and hands replies to ``Future``s by correlation id, so
+a page can send its calls at once and wait for all (``call_async``). It reconnects when the
+broker drops it; calls whose replies were lost time out.
 
 Each call carries the current request's correlation id (meedenken_kit.correlation) as nameko
 context data, the AMQP header ``nameko.correlation_id``; the service's worker finds it in
@@ -13,6 +14,7 @@ context data, the AMQP header ``nameko.correlation_id``; the service's worker fi
 thing: it pairs a reply with its request.)
 """
 import logging
+import queue
 import socket
 import threading
 import uuid
@@ -48,7 +50,36 @@ class RemoteError(RpcError):
         self.errors = exc_args[1] if len(exc_args) > 1 and isinstance(exc_args[1], dict) else {}
 
 
+class _Publisher:
+    """One confirmed publishing connection, used by one call at a time (made when first needed)."""
+
+    def __init__(self, amqp_uri):
+        self.amqp_uri = amqp_uri
+        self.producer = None
+        self.returned = []
+
+    def publish(self, payload, **options):
+        if self.producer is None:
+            connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=3)
+            connection.ensure_connection(max_retries=2)
+            self.producer = Producer(connection.channel(),
+                                     on_return=lambda exc, exchange, routing_key, message: self.returned.append(routing_key))
+        self.returned.clear()
+        self.producer.publish(payload, **options)
+        return not self.returned
+
+    def drop(self):
+        if self.producer is not None:
+            try:
+                self.producer.channel.connection.client.release()
+            except Exception:
+                pass
+            self.producer = None
+
+
 class RpcClient:
+    PUBLISHERS = 4  # calls of a process waiting for their confirms at once
+
     def __init__(self, amqp_uri, timeout=10.0, exchange="nameko-rpc"):
         self.amqp_uri = amqp_uri
         self.timeout = timeout
@@ -56,9 +87,9 @@ class RpcClient:
         self.reply_to = f"rpc.reply-gateway-{uuid.uuid4().hex}"
         self._pending = {}
         self._pending_lock = threading.Lock()
-        self._publish_lock = threading.Lock()
-        self._publisher = None
-        self._returned = []
+        self._publishers = queue.LifoQueue()  # the most recently used first: few connections when calm
+        for _ in range(self.PUBLISHERS):
+            self._publishers.put(_Publisher(amqp_uri))
         self._stop = threading.Event()
         self._listening = threading.Event()
         self._consumer = threading.Thread(target=self._consume_replies, name="rpc-replies", daemon=True)
@@ -101,38 +132,19 @@ class RpcClient:
     def _publish(self, service, method, correlation_id, payload):
         request_id = correlation.current()
         headers = {correlation.AMQP_HEADER: request_id} if request_id else {}
-        with self._publish_lock:
-            try:
-                producer = self._producer()
-                self._returned.clear()
-                producer.publish(payload, serializer="json", exchange=self.exchange,
-                                 routing_key=f"{service}.{method}", reply_to=self.reply_to,
-                                 correlation_id=correlation_id, headers=headers, mandatory=True, retry=True,
-                                 retry_policy={"max_retries": 2, "interval_start": 0.1})
-            except Exception as exc:
-                self._drop_publisher()
-                raise ServiceUnavailable(service, f"could not send the request ({exc})") from None
-            if self._returned:
-                raise ServiceUnavailable(service, "no instance of the service is running")
-
-    def _producer(self):
-        if self._publisher is None:
-            connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True},
-                                    connect_timeout=3)
-            connection.ensure_connection(max_retries=2)
-            self._publisher = Producer(connection.channel(), on_return=self._on_return)
-        return self._publisher
-
-    def _on_return(self, exception, exchange, routing_key, message):
-        self._returned.append(routing_key)
-
-    def _drop_publisher(self):
-        if self._publisher is not None:
-            try:
-                self._publisher.channel.connection.client.release()
-            except Exception:
-                pass
-            self._publisher = None
+        publisher = self._publishers.get()
+        try:
+            routed = publisher.publish(payload, serializer="json", exchange=self.exchange,
+                                       routing_key=f"{service}.{method}", reply_to=self.reply_to,
+                                       correlation_id=correlation_id, headers=headers, mandatory=True, retry=True,
+                                       retry_policy={"max_retries": 2, "interval_start": 0.1})
+        except Exception as exc:
+            publisher.drop()
+            raise ServiceUnavailable(service, f"could not send the request ({exc})") from None
+        finally:
+            self._publishers.put(publisher)
+        if not routed:
+            raise ServiceUnavailable(service, "no instance of the service is running")
 
     # replies ----------------------------------------------------------------------------------
 
@@ -168,5 +180,8 @@ class RpcClient:
     def close(self):
         self._stop.set()
         self._consumer.join(timeout=3)
-        with self._publish_lock:
-            self._drop_publisher()
+        while True:  # a publisher that a call still holds is dropped with its process
+            try:
+                self._publishers.get_nowait().drop()
+            except queue.Empty:
+                break
