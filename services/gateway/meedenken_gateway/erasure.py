@@ -10,21 +10,21 @@ and, when every service named in the request confirmed, deletes the tombstone an
 ``account.erasure_completed.v1``.
 """
 import logging
-import socket
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from kombu import Connection, Queue, binding
+from kombu import Queue, binding
 from marshmallow import Schema, ValidationError, fields
 from meedenken_kit import correlation
-from meedenken_kit.deadletter import dead_letter_arguments, declare_dead_letter_queue
+from meedenken_kit.deadletter import dead_letter_arguments
 from meedenken_kit.envelope import new_event, parse_event
 from meedenken_kit.mongo import in_transaction
 from meedenken_kit.outbox import add_event, event_exchange
 from meedenken_kit.personal_data import ERASURE_CONFIRMED, ERASURE_REQUESTED
 
 from . import abuse, accounts
+from .consuming import consume
 
 log = logging.getLogger(__name__)
 ERASURE_REQUESTED_TYPE = ERASURE_REQUESTED[1]
@@ -89,30 +89,6 @@ def inactive_unverified(db, days, now=None):
         "$or": [{"last_login_at": {"$lt": before}}, {"last_login_at": None, "created_at": {"$lt": before}}]}))
 
 
-def consume(amqp_uri, stop, queue, on_message, exchanges, what, on_connect=None):
-    """Consume ``queue()`` until ``stop`` is set, reconnecting when the broker goes away."""
-    while not stop.is_set():
-        try:
-            with Connection(amqp_uri, connect_timeout=5, heartbeat=30) as connection:
-                channel = connection.channel()
-                declare_dead_letter_queue(channel)
-                for exchange in exchanges:
-                    exchange(channel).declare()
-                with connection.Consumer(queue(), callbacks=[on_message], accept=["json"]):
-                    if on_connect:
-                        on_connect()
-                    while not stop.is_set():
-                        try:
-                            connection.drain_events(timeout=1)
-                        except socket.timeout:
-                            pass
-                        connection.heartbeat_check()
-        except Exception as exc:
-            if not stop.is_set():
-                log.warning("%s: lost the broker (%s); reconnecting", what, exc)
-        stop.wait(1)
-
-
 class Revocations:
     """Each gateway process hears of every erasure at once (a queue of its own) and forgets the
     account it may have cached, so the account's tokens stop working in every process, not after
@@ -127,8 +103,8 @@ class Revocations:
                      bindings=[binding(event_exchange("gateway"), routing_key=ERASURE_REQUESTED_TYPE)])
 
     def run(self, stop):
-        consume(self.amqp_uri, stop, self.queue, self.on_message, [event_exchange("gateway")],
-                "account revocations", on_connect=self.cached_accounts.clear)
+        consume(self.amqp_uri, stop, self.queue, self.on_message, "account revocations",
+                exchanges=[event_exchange("gateway")], dead_letters=True, on_connect=self.cached_accounts.clear)
 
     def on_message(self, body, message):
         try:
@@ -159,8 +135,8 @@ class Confirmations:
                                for service in self.services])
 
     def run(self, stop):
-        consume(self.amqp_uri, stop, self.queue, self.on_message, [event_exchange(s) for s in self.services],
-                "erasure confirmations")
+        consume(self.amqp_uri, stop, self.queue, self.on_message, "erasure confirmations",
+                exchanges=[event_exchange(s) for s in self.services], dead_letters=True)
 
     def on_message(self, body, message):
         try:

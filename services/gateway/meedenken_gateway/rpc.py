@@ -13,9 +13,7 @@ context data, the AMQP header ``nameko.correlation_id``; the service's worker fi
 ``worker_ctx.context_data["correlation_id"]``. (The AMQP ``correlation_id`` property is another
 thing: it pairs a reply with its request.)
 """
-import logging
 import queue
-import socket
 import threading
 import uuid
 from concurrent.futures import Future, TimeoutError as FutureTimeout
@@ -23,7 +21,7 @@ from concurrent.futures import Future, TimeoutError as FutureTimeout
 from kombu import Connection, Exchange, Producer, Queue
 from meedenken_kit import correlation
 
-log = logging.getLogger(__name__)
+from .consuming import consume
 
 
 class RpcError(Exception):
@@ -149,27 +147,10 @@ class RpcClient:
     # replies ----------------------------------------------------------------------------------
 
     def _consume_replies(self):
-        while not self._stop.is_set():
-            try:
-                with Connection(self.amqp_uri, connect_timeout=3, heartbeat=30) as connection:
-                    queue = Queue(self.reply_to, exchange=self.exchange, routing_key=self.reply_to,
-                                  exclusive=True, auto_delete=True)
-                    with connection.Consumer(queue, callbacks=[self._on_reply], accept=["json"], no_ack=True):
-                        self._listening.set()
-                        while not self._stop.is_set():
-                            try:
-                                connection.drain_events(timeout=1)
-                            except socket.timeout:
-                                pass
-                            # also while replies keep coming: with no_ack the broker hears nothing
-                            # else from this connection and closes it after two missed heartbeats
-                            connection.heartbeat_check()
-            except Exception as exc:
-                if not self._stop.is_set():
-                    log.warning("rpc reply consumer lost its connection (%s); reconnecting", exc)
-            finally:
-                self._listening.clear()
-            self._stop.wait(1)
+        consume(self.amqp_uri, self._stop, lambda: Queue(self.reply_to, exchange=self.exchange,
+                                                         routing_key=self.reply_to, exclusive=True, auto_delete=True),
+                self._on_reply, "rpc reply consumer", no_ack=True, on_connect=self._listening.set,
+                on_disconnect=self._listening.clear, connect_timeout=3)
 
     def _on_reply(self, body, message):
         with self._pending_lock:
