@@ -73,3 +73,24 @@ def test_when_the_broker_cannot_be_reached_the_claimed_entries_are_pending_again
     assert [e["state"] for e in db.outbox.find()] == ["pending"]
     client.drop_database(db.name)
     client.close()
+
+
+def test_a_worker_that_added_events_has_the_relay_look_at_once_and_a_reading_worker_does_not(mongo_uri, broker_uri):
+    from types import SimpleNamespace
+    from meedenken_kit.store import Store
+    client, db, relay = relay_fixture(mongo_uri, broker_uri)
+    store = Store()
+    store.container = SimpleNamespace(service_name="outboxtest")
+    store.client, store.db, store.relay, store._units = client, db, relay, {}
+    reading, writing = object(), object()
+    store.get_dependency(reading).db.outbox.find_one({})
+    unit = store.get_dependency(writing)
+    unit.transaction(lambda session: unit.emit(session, "thing.happened.v1", "1", {"n": 1}))
+    store.worker_teardown(reading)
+    assert not relay._wake.is_set()
+    store.worker_teardown(writing)
+    assert relay._wake.is_set() and store._units == {}
+    assert relay.publish_pending() == 1
+    relay._close()
+    client.drop_database(db.name)
+    client.close()

@@ -19,6 +19,7 @@ import kombu.exceptions
 from marshmallow import ValidationError
 from nameko import config
 from nameko.amqp.consume import Consumer
+from nameko.amqp.publish import Publisher
 from nameko.rpc import Responder
 from nameko.events import EventHandler
 from nameko.exceptions import RpcTimeout, UnknownService
@@ -77,6 +78,17 @@ def _replying_unless_broker_gone(send_response):
 
 
 Responder.send_response = _replying_unless_broker_gone(Responder.send_response)
+
+
+class ReplyPublisher(Publisher):
+    """RPC replies are published without waiting for the broker's confirm: they go to the caller's
+    own transient queue, so a confirm tells the service nothing it could act on (a reply lost with
+    the broker times out at the caller either way), while waiting for it costs every call a round
+    trip and the broker a confirm."""
+    use_confirms = False
+
+
+Responder.publisher_cls = ReplyPublisher
 
 
 class CloudEventHandler(EventHandler):

@@ -24,6 +24,7 @@ class UnitOfWork:
         self.db = db
         self.service = service
         self._correlation_id = correlation_id
+        self.emitted = False  # an event was added to the outbox (its transaction may still abort)
 
     @property
     def correlation_id(self):
@@ -39,6 +40,7 @@ class UnitOfWork:
         """Record an event in the outbox, committed with the caller's transaction."""
         event = new_event(self.service, short_type, subject, data, correlation_id=self.correlation_id)
         add_event(self.db, session, event)
+        self.emitted = True
         return event
 
     def emit_many(self, session, short_type, items):
@@ -49,6 +51,7 @@ class UnitOfWork:
                             correlation_id=(item[2] if len(item) > 2 else None) or default)
                   for item in items]
         add_events(self.db, session, events)
+        self.emitted = True
         return events
 
     def apply_once(self, event_id, work):
@@ -88,6 +91,7 @@ class Store(DependencyProvider):
             self.ensure_indexes(self.db)
         self.relay = OutboxRelay(self.db, service, config["AMQP_URI"])
         self._stop = threading.Event()
+        self._units = {}  # worker -> its unit of work
 
     def start(self):
         self.container.spawn_managed_thread(lambda: self.relay.run(self._stop), identifier="outbox-relay")
@@ -100,7 +104,12 @@ class Store(DependencyProvider):
         self.stop()
 
     def get_dependency(self, worker_ctx):
-        return UnitOfWork(self.client, self.db, self.container.service_name)
+        unit = self._units[worker_ctx] = UnitOfWork(self.client, self.db, self.container.service_name)
+        return unit
 
     def worker_teardown(self, worker_ctx):
-        self.relay.wake()
+        """A worker that added events has the relay look at once (a read, most calls, does not:
+        a relay round costs three database commands)."""
+        unit = self._units.pop(worker_ctx, None)
+        if unit is not None and unit.emitted:
+            self.relay.wake()

@@ -63,3 +63,9 @@ def test_an_rpc_reply_the_broker_cannot_take_is_dropped_not_the_service():
     responder = Responder("amqp://nowhere/", None, Request())
     responder.publisher_cls = BrokerAway
     assert responder.send_response({"ok": True}, None) == ({"ok": True}, None)
+
+
+def test_rpc_replies_are_sent_without_waiting_for_a_confirm():
+    from nameko.rpc import Responder
+    from meedenken_kit.consumers import ReplyPublisher
+    assert Responder.publisher_cls is ReplyPublisher and ReplyPublisher("amqp://").use_confirms is False

@@ -55,11 +55,12 @@ class BallotBox(DependencyProvider):
 
     def count_supports(self):
         try:
-            supports.count_waiting(self.uow(), self.waiting_supports)
+            counted = supports.count_waiting(self.uow(), self.waiting_supports)
         except Exception:
             log.exception("counting supports failed; their citizens were told and may try again")
         else:
-            self.store.relay.wake()
+            if counted:
+                self.store.relay.wake()
 
     def count(self, items):
         self.count_supports()  # first: a failing batch of answers must not hold them up

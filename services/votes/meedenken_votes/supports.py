@@ -37,10 +37,11 @@ class WaitingSupports:
 
 def count_waiting(uow, waiting):
     """Count what ``waiting.take()`` gives in one transaction and answer every waiting worker (with
-    its result, or with the error that stopped the transaction: the citizen may simply try again)."""
+    its result, or with the error that stopped the transaction: the citizen may simply try again).
+    Returns how many were counted."""
     taken = waiting.take()
     if not taken:
-        return
+        return 0
     try:
         results = uow.transaction(lambda session: apply_supports(uow, session, [(s, c) for s, c, _ in taken]))
     except BaseException as exc:
@@ -49,6 +50,7 @@ def count_waiting(uow, waiting):
         raise
     for (_, _, future), result in zip(taken, results):
         future.set_result(result)
+    return len(taken)
 
 
 def apply_supports(uow, session, supports):

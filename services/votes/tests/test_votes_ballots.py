@@ -47,3 +47,8 @@ def test_the_answer_cache_is_valid_only_for_the_version_it_saw():
     assert cache.get(S1, 3) is None  # least recently used dropped
     cache.forget([S2])
     assert cache.get(S2, 1) is None and cache.get(S3, 1) == {}
+
+
+def test_with_no_support_waiting_nothing_is_counted_and_the_database_is_not_asked():
+    from meedenken_votes.supports import WaitingSupports, count_waiting
+    assert count_waiting(None, WaitingSupports()) == 0  # the ballot box then leaves the outbox relay asleep
