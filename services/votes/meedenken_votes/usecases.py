@@ -35,16 +35,17 @@ def record_response(uow, cache, payload):
 
 
 def topic_votes(uow, query):
-    """A topic's tallies (read at most once a second per process: a busy topic's page is read by
-    many while its tallies change with every batch, and they follow the answers by moments anyway)
-    and the citizen's own answers (always read)."""
+    """What a topic page shows of the votes, in one call: the topic's tallies (read at most once a
+    second per process: a busy topic's page is read by many while its tallies change with every
+    batch, and they follow the answers by moments anyway), the citizen's own answers and the
+    topic's polls with the citizen's participation (always read)."""
     q = load_or_raise(TopicVotesQuery(), query)
     tallies = topic_tallies.get_or_load(q["topic_id"], lambda: {
         t["_id"]: domain.tally_of(t) for t in repo.tallies_of_topic(uow.db, q["topic_id"])})
     mine = {}
     if q["account_id"]:
         mine = {r["statement_id"]: r["choice"] for r in repo.responses_of(uow.db, q["topic_id"], q["account_id"])}
-    return {"tallies": tallies, "mine": mine}
+    return {"tallies": tallies, "mine": mine, "polls": _polls_of_topic(uow, q["topic_id"], q["account_id"])}
 
 
 def proposal_supports(uow, query):
@@ -203,8 +204,12 @@ def get_poll(uow, query):
 
 def topic_polls(uow, query):
     q = load_or_raise(TopicPollsQuery(), query)
-    found = repo.polls_of_topic(uow.db, q["topic_id"])
-    mine = _mine(uow, found, q["account_id"])
+    return _polls_of_topic(uow, q["topic_id"], q["account_id"])
+
+
+def _polls_of_topic(uow, topic_id, account_id):
+    found = repo.polls_of_topic(uow.db, topic_id)
+    mine = _mine(uow, found, account_id)
     now = repo.now()
     return [poll_out(poll, now, _participation(poll, mine.get(poll["_id"]))) for poll in found]
 

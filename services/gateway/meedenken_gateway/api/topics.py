@@ -24,17 +24,16 @@ def create_topic(call):
 
 
 def topic_page(call, topic_id):
-    """The topic with its statements, their tallies, my answers and the follow state. The three
-    services are asked at once; when votes or notifications do not answer, the page says so in
-    ``missing`` and shows the rest."""
+    """The topic with its statements, their tallies, my answers, its polls and the follow state.
+    The three services are asked at once (one call each); when votes or notifications do not
+    answer, the page says so in ``missing`` and shows the rest."""
     require_id(topic_id, "Topic")
     rpc = call.rpc
     topic_call = rpc.call_async("topics", "get_topic", call.actor, topic_id)
     parts = {}
     for part, service, method, query in (
             ("votes", "votes", "topic_votes", {"topic_id": topic_id, "account_id": call.account_id}),
-            ("follows", "notifications", "follow_info", {"topic_id": topic_id, "account_id": call.account_id}),
-            ("polls", "votes", "topic_polls", {"topic_id": topic_id, "account_id": call.account_id})):
+            ("follows", "notifications", "follow_info", {"topic_id": topic_id, "account_id": call.account_id})):
         try:
             parts[part] = (service, rpc.call_async(service, method, query))
         except RpcError:
@@ -49,7 +48,7 @@ def topic_page(call, topic_id):
     votes, follows = answers["votes"], answers["follows"]
     missing = []
     if votes is None:
-        missing += ["tallies", "my_responses"]
+        missing += ["tallies", "my_responses", "polls"]
     if follows is None:
         missing += ["follower_count", "following"]
     for statement in page["statements"]:
@@ -57,9 +56,7 @@ def topic_page(call, topic_id):
         statement["my_response"] = votes["mine"].get(statement["id"]) if votes else None
     page["follower_count"] = follows["follower_count"] if follows else None
     page["following"] = bool(follows and follows["following"])
-    page["polls"] = answers["polls"] or []
-    if answers["polls"] is None:
-        missing.append("polls")
+    page["polls"] = votes["polls"] if votes else []
     page["missing"] = missing
     return page
 
