@@ -119,8 +119,15 @@ class Arena:
 CHOICES = ("agree", "disagree", "pass")
 
 
+def stored_tallies(votes_db, statements):
+    """statement id -> its stored tally (the votes service keeps one document per topic)."""
+    wanted = set(statements)
+    return {statement_id: tally for doc in votes_db.topic_tallies.find()
+            for statement_id, tally in doc.get("statements", {}).items() if statement_id in wanted}
+
+
 def counted(votes_db, statements):
-    return sum(t.get(c, 0) for t in votes_db.tallies.find({"_id": {"$in": statements}}) for c in CHOICES)
+    return sum(t.get(c, 0) for t in stored_tallies(votes_db, statements).values() for c in CHOICES)
 
 
 def recount(votes_db, statements):
@@ -129,7 +136,7 @@ def recount(votes_db, statements):
     for answer in votes_db.responses.find({"statement_id": {"$in": statements}}, {"statement_id": 1, "choice": 1}):
         key = (answer["statement_id"], answer["choice"])
         stored[key] = stored.get(key, 0) + 1
-    tallies = {(t["_id"], c): t.get(c, 0) for t in votes_db.tallies.find({"_id": {"$in": statements}}) for c in CHOICES}
+    tallies = {(s, c): t.get(c, 0) for s, t in stored_tallies(votes_db, statements).items() for c in CHOICES}
     return sum(stored.values()), sum(abs(tallies.get(k, 0) - stored.get(k, 0)) for k in set(stored) | set(tallies))
 
 

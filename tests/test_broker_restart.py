@@ -17,7 +17,7 @@ from pymongo import MongoClient
 from conftest import Api, eventually
 from journey import PASSWORD, register_and_login
 from stack import Platform, Processes, free_port, start_rabbitmq
-from test_votes_at_scale import CHOICES, AnswerStream, keys_of
+from test_votes_at_scale import CHOICES, AnswerStream, keys_of, stored_tallies
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +76,6 @@ def test_answers_are_counted_exactly_across_a_broker_restart(private):
     def settled():
         stored = {(a["account_id"], a["statement_id"]): a["choice"] for a in votes.responses.find({"statement_id": {"$in": statements}})}
         recount = Counter((s, c) for (_, s), c in stored.items())
-        tallies = Counter({(t["_id"], c): t.get(c, 0) for t in votes.tallies.find({"_id": {"$in": statements}}) for c in CHOICES})
+        tallies = Counter({(s, c): t.get(c, 0) for s, t in stored_tallies(votes, statements).items() for c in CHOICES})
         return all(stored.get(k) == v for k, v in told.items()) and +tallies == +recount
     eventually(settled, timeout=90, interval=0.5)

@@ -53,12 +53,19 @@ def cast(api, token, statement, choice):
         return None
 
 
+def stored_tallies(db, statements):
+    """statement id -> its stored tally (the votes service keeps one document per topic)."""
+    wanted = set(statements)
+    return {statement_id: tally for doc in db.topic_tallies.find()
+            for statement_id, tally in doc.get("statements", {}).items() if statement_id in wanted}
+
+
 def recount(db, statements):
     """statement -> Counter of choices, from the stored answers; and the stored tallies."""
     counted = {s: Counter() for s in statements}
     for answer in db.responses.find({"statement_id": {"$in": statements}}):
         counted[answer["statement_id"]][answer["choice"]] += 1
-    tallies = {t["_id"]: Counter({c: t.get(c, 0) for c in CHOICES}) for t in db.tallies.find({"_id": {"$in": statements}})}
+    tallies = {s: Counter({c: t.get(c, 0) for c in CHOICES}) for s, t in stored_tallies(db, statements).items()}
     return counted, tallies
 
 

@@ -92,10 +92,11 @@ def apply_ballots(uow, cache, ballots):
         key = (ballot["statement_id"], ballot["account_id"])
         if key not in final or ballot["cast_at"] >= final[key]["cast_at"]:
             final[key] = ballot
-    statement_ids = {statement_id for statement_id, _ in final}
+    topic_of = {statement_id: ballot["topic_id"] for (statement_id, _), ballot in final.items()}
+    statement_ids = set(topic_of)
 
     def txn(session):
-        versions = repo.tally_versions(uow.db, statement_ids, session)
+        versions = repo.tally_versions(uow.db, topic_of, session)
         answers = {}
         for statement_id in statement_ids:
             version = versions.get(statement_id, 0)
@@ -116,13 +117,15 @@ def apply_ballots(uow, cache, ballots):
         if changed:
             repo.save_answers(uow.db, session, [b for b, previous in changed.values() if previous is None],
                               [b for b, previous in changed.values() if previous is not None])
-            topic_of = {b["statement_id"]: b["topic_id"] for b, _ in changed.values()}
             tallies = repo.apply_tallies(uow.db, session, {
                 statement_id: (topic_of[statement_id], {k: v for k, v in deltas[statement_id].items() if v})
-                for statement_id in topic_of})
+                for statement_id in {b["statement_id"] for b, _ in changed.values()}})
             uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, recorded_events(changed.values(), tallies))
-        for statement_id in statement_ids - set(tallies):
-            tallies[statement_id] = repo.get_tally(uow.db, statement_id, session)
+        unchanged = {statement_id: topic_of[statement_id] for statement_id in statement_ids - set(tallies)}
+        for topic_id in set(unchanged.values()):
+            stored = repo.statement_tallies(uow.db, topic_id, session)
+            tallies.update({statement_id: stored.get(statement_id) for statement_id, topic in unchanged.items()
+                            if topic == topic_id})
         return answers, tallies
 
     try:

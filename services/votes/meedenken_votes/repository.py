@@ -15,18 +15,12 @@ def now():
 def ensure_indexes(db):
     db.responses.create_index([("topic_id", ASCENDING), ("account_id", ASCENDING)])
     db.responses.create_index("statement_id")
-    db.tallies.create_index("topic_id")
     db.supports.create_index([("account_id", ASCENDING), ("proposal_id", ASCENDING)])
+    move_statement_tallies(db)
 
 
 def response_key(statement_id, account_id):
     return f"{statement_id}:{account_id}"
-
-
-def tally_versions(db, statement_ids, session=None):
-    """statement id -> how many batches changed its tally (0 when it has none yet)."""
-    found = db.tallies.find({"_id": {"$in": sorted(statement_ids)}}, {"version": 1}, session=session)
-    return {doc["_id"]: doc.get("version", 0) for doc in found}
 
 
 def answers_of(db, statement_id, session=None):
@@ -34,6 +28,59 @@ def answers_of(db, statement_id, session=None):
     return {doc["account_id"]: (doc["choice"], doc.get("cast_at", "")) for doc in db.responses.find(
         {"statement_id": statement_id}, {"account_id": 1, "choice": 1, "cast_at": 1}, session=session)
         .batch_size(BATCH)}
+
+
+# tallies: one document per topic, ``{_id: topic id, statements: {statement id: {agree, disagree,
+# pass, version}}}`` — a batch of answers changes a topic's tallies with one write and reads them
+# back with one lookup; ``version`` counts the batches that changed a statement's tally.
+
+def tally_versions(db, statement_topics, session=None):
+    """``statement_topics``: statement id -> topic id; returns statement id -> version (0: none yet)."""
+    tallies = {}
+    for topic_id in set(statement_topics.values()):
+        tallies.update(statement_tallies(db, topic_id, session))
+    return {statement_id: tallies.get(statement_id, {}).get("version", 0) for statement_id in statement_topics}
+
+
+def apply_tallies(db, session, changes):
+    """``changes``: statement id -> (topic id, {choice: delta}) (the delta may be empty when only
+    the time of an unchanged answer moved). Counts them and bumps each statement's version;
+    returns statement id -> its tally after the batch."""
+    per_topic = {}
+    for statement_id, (topic_id, delta) in changes.items():
+        increments = per_topic.setdefault(topic_id, {})
+        increments[f"statements.{statement_id}.version"] = 1
+        increments.update({f"statements.{statement_id}.{choice}": by for choice, by in delta.items()})
+    db.topic_tallies.bulk_write([UpdateOne({"_id": topic_id}, {"$inc": increments}, upsert=True)
+                                 for topic_id, increments in per_topic.items()], ordered=False, session=session)
+    after = {}
+    for topic_id in per_topic:
+        after.update(statement_tallies(db, topic_id, session))
+    return {statement_id: after[statement_id] for statement_id in changes}
+
+
+def statement_tallies(db, topic_id, session=None):
+    """statement id -> tally (with its version) of every statement of the topic answered so far."""
+    doc = db.topic_tallies.find_one({"_id": topic_id}, session=session)
+    return (doc or {}).get("statements", {})
+
+
+def move_statement_tallies(db):
+    """Tallies were one document per statement (collection ``tallies``) before they were one per
+    topic: each topic's are added into its document and removed, in one transaction per topic
+    (run at start; nothing to do once moved)."""
+    for topic_id in db.tallies.distinct("topic_id"):
+        def move(session, topic_id=topic_id):
+            old = list(db.tallies.find({"topic_id": topic_id}, session=session))
+            increments = {f"statements.{doc['_id']}.{key}": doc[key] for doc in old
+                          for key in ("agree", "disagree", "pass", "version") if doc.get(key)}
+            if increments:
+                db.topic_tallies.update_one({"_id": topic_id}, {"$inc": increments}, upsert=True, session=session)
+            db.tallies.delete_many({"_id": {"$in": [doc["_id"] for doc in old]}}, session=session)
+        with db.client.start_session() as session:
+            session.with_transaction(move)
+    if "tallies" in db.list_collection_names() and db.tallies.count_documents({}) == 0:
+        db.drop_collection("tallies")
 
 
 def save_answers(db, session, new, changed):
@@ -52,22 +99,6 @@ def _answer(ballot, at):
             "choice": ballot["choice"], "cast_at": ballot["cast_at"], "updated_at": at}
 
 
-def apply_tallies(db, session, changes):
-    """``changes``: statement id -> (topic id, {choice: delta}) (the delta may be empty when only
-    the time of an unchanged answer moved). Counts them and bumps each statement's version;
-    returns the new tally documents."""
-    db.tallies.bulk_write([UpdateOne(
-        {"_id": statement_id}, {"$inc": {**delta, "version": 1}, "$setOnInsert": {"topic_id": topic_id}}, upsert=True)
-        for statement_id, (topic_id, delta) in changes.items()], ordered=False, session=session)
-    return {doc["_id"]: doc for doc in db.tallies.find({"_id": {"$in": sorted(changes)}}, session=session)}
-
-
-def get_tally(db, statement_id, session=None):
-    return db.tallies.find_one({"_id": statement_id}, session=session)
-
-
-def tallies_of_topic(db, topic_id):
-    return list(db.tallies.find({"topic_id": topic_id}).batch_size(BATCH))
 
 
 def responses_of(db, topic_id, account_id):

@@ -41,7 +41,7 @@ def topic_votes(uow, query):
     topic's polls with the citizen's participation (always read)."""
     q = load_or_raise(TopicVotesQuery(), query)
     tallies = topic_tallies.get_or_load(q["topic_id"], lambda: {
-        t["_id"]: domain.tally_of(t) for t in repo.tallies_of_topic(uow.db, q["topic_id"])})
+        statement_id: domain.tally_of(t) for statement_id, t in repo.statement_tallies(uow.db, q["topic_id"]).items()})
     mine = {}
     if q["account_id"]:
         mine = {r["statement_id"]: r["choice"] for r in repo.responses_of(uow.db, q["topic_id"], q["account_id"])}

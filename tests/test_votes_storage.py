@@ -1,0 +1,45 @@
+"""The votes service's storage against the real database: tallies in one document per topic
+(moved there from one document per statement at start) and the answers to one statement."""
+import uuid
+
+import pytest
+from pymongo import MongoClient
+
+from meedenken_votes import repository as repo
+
+T1, T2 = "a" * 24, "b" * 24
+S1, S2, S3 = "1" * 24, "2" * 24, "3" * 24
+
+
+@pytest.fixture
+def db(mongo_uri):
+    client = MongoClient(mongo_uri)
+    database = client[f"votes-storage-{uuid.uuid4().hex[:6]}"]
+    yield database
+    client.drop_database(database.name)
+    client.close()
+
+
+def test_tallies_of_one_document_per_statement_are_moved_into_one_per_topic_once(db):
+    db.tallies.insert_many([
+        {"_id": S1, "topic_id": T1, "agree": 3, "pass": 1, "version": 4},
+        {"_id": S2, "topic_id": T1, "disagree": 2, "version": 1},
+        {"_id": S3, "topic_id": T2, "agree": 1, "version": 1}])
+    repo.ensure_indexes(db)
+    repo.ensure_indexes(db)  # a second start finds nothing to move
+    assert "tallies" not in db.list_collection_names()
+    assert repo.statement_tallies(db, T1) == {S1: {"agree": 3, "pass": 1, "version": 4},
+                                              S2: {"disagree": 2, "version": 1}}
+    assert repo.statement_tallies(db, T2) == {S3: {"agree": 1, "version": 1}}
+    # counting goes on in the topic's document
+    after = repo.apply_tallies(db, None, {S1: (T1, {"agree": 1}), S3: (T2, {})})
+    assert after == {S1: {"agree": 4, "pass": 1, "version": 5}, S3: {"agree": 1, "version": 2}}
+    assert repo.tally_versions(db, {S1: T1, S2: T1, S3: T2, "4" * 24: T2}) == {S1: 5, S2: 1, S3: 2, "4" * 24: 0}
+
+
+def test_the_answers_to_one_statement_are_exactly_its_own(db):
+    ballots = [{"statement_id": statement, "topic_id": T1, "account_id": account, "choice": "agree", "cast_at": "t"}
+               for statement in (S1, S2, S3) for account in ("c1", "c2")]
+    repo.save_answers(db, None, ballots, [])
+    assert repo.answers_of(db, S2) == {"c1": ("agree", "t"), "c2": ("agree", "t")}
+    assert repo.answers_of(db, "4" * 24) == {}
