@@ -32,9 +32,11 @@ def test_tallies_of_one_document_per_statement_are_moved_into_one_per_topic_once
                                               S2: {"disagree": 2, "version": 1}}
     assert repo.statement_tallies(db, T2) == {S3: {"agree": 1, "version": 1}}
     # counting goes on in the topic's document
-    after = repo.apply_tallies(db, None, {S1: (T1, {"agree": 1}), S3: (T2, {})})
-    assert after == {S1: {"agree": 4, "pass": 1, "version": 5}, S3: {"agree": 1, "version": 2}}
-    assert repo.tally_versions(db, {S1: T1, S2: T1, S3: T2, "4" * 24: T2}) == {S1: 5, S2: 1, S3: 2, "4" * 24: 0}
+    before = repo.tallies_of(db, {T1, T2})
+    after = repo.apply_tallies(db, None, {S1: (T1, {"agree": 1}), S3: (T2, {}), "4" * 24: (T2, {"pass": 1})}, before)
+    assert after == {S1: {"agree": 4, "pass": 1, "version": 5}, S3: {"agree": 1, "version": 2},
+                     "4" * 24: {"pass": 1, "version": 1}}
+    assert repo.tallies_of(db, {T1, T2}) == {**after, S2: {"disagree": 2, "version": 1}}
 
 
 def test_the_answers_to_one_statement_are_exactly_its_own(db):

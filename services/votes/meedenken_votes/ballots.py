@@ -96,10 +96,10 @@ def apply_ballots(uow, cache, ballots):
     statement_ids = set(topic_of)
 
     def txn(session):
-        versions = repo.tally_versions(uow.db, topic_of, session)
+        stored = repo.tallies_of(uow.db, set(topic_of.values()), session)
         answers = {}
         for statement_id in statement_ids:
-            version = versions.get(statement_id, 0)
+            version = (stored.get(statement_id) or {}).get("version", 0)
             answers[statement_id] = cache.get(statement_id, version)
             if answers[statement_id] is None:
                 answers[statement_id] = repo.answers_of(uow.db, statement_id, session)
@@ -119,13 +119,10 @@ def apply_ballots(uow, cache, ballots):
                               [b for b, previous in changed.values() if previous is not None])
             tallies = repo.apply_tallies(uow.db, session, {
                 statement_id: (topic_of[statement_id], {k: v for k, v in deltas[statement_id].items() if v})
-                for statement_id in {b["statement_id"] for b, _ in changed.values()}})
+                for statement_id in {b["statement_id"] for b, _ in changed.values()}}, stored)
             uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, recorded_events(changed.values(), tallies))
-        unchanged = {statement_id: topic_of[statement_id] for statement_id in statement_ids - set(tallies)}
-        for topic_id in set(unchanged.values()):
-            stored = repo.statement_tallies(uow.db, topic_id, session)
-            tallies.update({statement_id: stored.get(statement_id) for statement_id, topic in unchanged.items()
-                            if topic == topic_id})
+        for statement_id in statement_ids - set(tallies):
+            tallies[statement_id] = stored.get(statement_id)
         return answers, tallies
 
     try:

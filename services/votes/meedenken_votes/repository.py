@@ -31,32 +31,34 @@ def answers_of(db, statement_id, session=None):
 
 
 # tallies: one document per topic, ``{_id: topic id, statements: {statement id: {agree, disagree,
-# pass, version}}}`` — a batch of answers changes a topic's tallies with one write and reads them
-# back with one lookup; ``version`` counts the batches that changed a statement's tally.
+# pass, version}}}`` — a batch of answers reads a topic's tallies with one lookup and changes them
+# with one write; ``version`` counts the batches that changed a statement's tally.
 
-def tally_versions(db, statement_topics, session=None):
-    """``statement_topics``: statement id -> topic id; returns statement id -> version (0: none yet)."""
+def tallies_of(db, topic_ids, session=None):
+    """statement id -> stored tally (with its version) of every answered statement of these topics."""
     tallies = {}
-    for topic_id in set(statement_topics.values()):
+    for topic_id in topic_ids:
         tallies.update(statement_tallies(db, topic_id, session))
-    return {statement_id: tallies.get(statement_id, {}).get("version", 0) for statement_id in statement_topics}
+    return tallies
 
 
-def apply_tallies(db, session, changes):
+def apply_tallies(db, session, changes, before):
     """``changes``: statement id -> (topic id, {choice: delta}) (the delta may be empty when only
-    the time of an unchanged answer moved). Counts them and bumps each statement's version;
-    returns statement id -> its tally after the batch."""
-    per_topic = {}
+    the time of an unchanged answer moved); ``before``: the stored tallies, read in the same
+    transaction (a concurrent change makes it conflict and start again). Counts the changes and
+    bumps each statement's version; returns statement id -> its tally after the batch."""
+    per_topic, after = {}, {}
     for statement_id, (topic_id, delta) in changes.items():
         increments = per_topic.setdefault(topic_id, {})
         increments[f"statements.{statement_id}.version"] = 1
         increments.update({f"statements.{statement_id}.{choice}": by for choice, by in delta.items()})
+        tally = dict(before.get(statement_id) or {})
+        for key, by in {**delta, "version": 1}.items():
+            tally[key] = tally.get(key, 0) + by
+        after[statement_id] = tally
     db.topic_tallies.bulk_write([UpdateOne({"_id": topic_id}, {"$inc": increments}, upsert=True)
                                  for topic_id, increments in per_topic.items()], ordered=False, session=session)
-    after = {}
-    for topic_id in per_topic:
-        after.update(statement_tallies(db, topic_id, session))
-    return {statement_id: after[statement_id] for statement_id in changes}
+    return after
 
 
 def statement_tallies(db, topic_id, session=None):
@@ -97,8 +99,6 @@ def save_answers(db, session, new, changed):
 def _answer(ballot, at):
     return {"statement_id": ballot["statement_id"], "topic_id": ballot["topic_id"], "account_id": ballot["account_id"],
             "choice": ballot["choice"], "cast_at": ballot["cast_at"], "updated_at": at}
-
-
 
 
 def responses_of(db, topic_id, account_id):
