@@ -13,6 +13,8 @@ from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "services" / "gateway"))
+sys.path.insert(0, str(ROOT / "scripts"))
+from stored_votes import stored_tallies  # noqa: E402
 
 PASSWORD = "bench-password-123"
 
@@ -117,13 +119,6 @@ class Arena:
 
 
 CHOICES = ("agree", "disagree", "pass")
-
-
-def stored_tallies(votes_db, statements):
-    """statement id -> its stored tally (the votes service keeps one document per topic)."""
-    wanted = set(statements)
-    return {statement_id: tally for doc in votes_db.topic_tallies.find()
-            for statement_id, tally in doc.get("statements", {}).items() if statement_id in wanted}
 
 
 def counted(votes_db, statements):

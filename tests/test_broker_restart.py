@@ -17,7 +17,8 @@ from pymongo import MongoClient
 from conftest import Api, eventually
 from journey import PASSWORD, register_and_login
 from stack import Platform, Processes, free_port, start_rabbitmq
-from test_votes_at_scale import CHOICES, AnswerStream, keys_of, stored_tallies
+from stored_votes import stored_tallies
+from test_votes_at_scale import CHOICES, AnswerStream, keys_of
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from pymongo import MongoClient
 
 from conftest import eventually
 from journey import PASSWORD, register_and_login
+from stored_votes import stored_tallies
 from test_dead_letters import dead_letters
 
 CHOICES = ("agree", "disagree", "pass")
@@ -51,13 +52,6 @@ def cast(api, token, statement, choice):
         return api.put(f"/api/v1/statements/{statement}/response", {"choice": choice}, token=token).status_code
     except Exception:
         return None
-
-
-def stored_tallies(db, statements):
-    """statement id -> its stored tally (the votes service keeps one document per topic)."""
-    wanted = set(statements)
-    return {statement_id: tally for doc in db.topic_tallies.find()
-            for statement_id, tally in doc.get("statements", {}).items() if statement_id in wanted}
 
 
 def recount(db, statements):

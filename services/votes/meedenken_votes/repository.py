@@ -49,11 +49,9 @@ def apply_tallies(db, session, changes, before):
     bumps each statement's version; returns statement id -> its tally after the batch."""
     per_topic, after = {}, {}
     for statement_id, (topic_id, delta) in changes.items():
-        increments = per_topic.setdefault(topic_id, {})
-        increments[f"statements.{statement_id}.version"] = 1
-        increments.update({f"statements.{statement_id}.{choice}": by for choice, by in delta.items()})
         tally = dict(before.get(statement_id) or {})
         for key, by in {**delta, "version": 1}.items():
+            per_topic.setdefault(topic_id, {})[f"statements.{statement_id}.{key}"] = by
             tally[key] = tally.get(key, 0) + by
         after[statement_id] = tally
     db.topic_tallies.bulk_write([UpdateOne({"_id": topic_id}, {"$inc": increments}, upsert=True)
