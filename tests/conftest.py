@@ -128,7 +128,7 @@ def smtp_port(processes, mailbox):
 @pytest.fixture(scope="session")
 def platform(processes, broker_uri, mongo_uri, event_tap, smtp_port):
     platform = Platform(processes, broker_uri, mongo_uri, free_port(), db_prefix=f"t{uuid.uuid4().hex[:6]}_",
-                        extra_env={"GATEWAY_WORKERS": "2", "GATEWAY_THREADS": "4", "RATE_LIMITS": GENEROUS_LIMITS,
+                        extra_env={"GATEWAY_WORKERS": "2", "RATE_LIMITS": GENEROUS_LIMITS,
                                    "WEBHOOK_RETRY_SCHEDULE": "1 1", "WEBHOOK_DISABLE_AFTER": "2",
                                    "MAIL_RETRY_SCHEDULE": "1 1", "MAIL_POLL_SECONDS": "0.2"},
                         smtp_port=smtp_port)

@@ -23,7 +23,7 @@ LIMITS = f"register=0/3/{REGISTER_WINDOW},post=2/100/600,answer=3/0/600,support=
 def limited(platform):
     port = free_port()
     env = {**platform.env("gateway"), "PORT": str(port), "RATE_LIMITS": LIMITS, "GATEWAY_WORKERS": "2",
-           "GATEWAY_THREADS": "2", "TRUSTED_PROXIES": "127.0.0.1"}
+           "TRUSTED_PROXIES": "127.0.0.1"}
     platform.processes.start("gateway-limited", [str(BIN / "gunicorn"), "-c", str(ROOT / "services/gateway/meedenken_gateway/gunicorn_conf.py"),
                                                  "meedenken_gateway.wsgi:app"], env=env)
     url = f"http://127.0.0.1:{port}"

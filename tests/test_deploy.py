@@ -276,7 +276,7 @@ def test_every_namespaced_object_is_in_the_namespace(base, overlay):
 def test_every_setting_a_service_reads_is_set(base, overlay):
     wanted = ops_table()
     assert {"AMQP_URI", "MONGO_URI", "MONGO_DB", "MAX_WORKERS", "LOG_LEVEL"} <= wanted["topics"]
-    assert {"SECRET_KEY", "HOST", "PORT", "MEEDENKEN_ENV", "PUBLIC_URL", "GATEWAY_THREADS"} <= wanted["gateway"]
+    assert {"SECRET_KEY", "HOST", "PORT", "MEEDENKEN_ENV", "PUBLIC_URL", "GATEWAY_CONNECTIONS"} <= wanted["gateway"]
     code = deploy_check.code_settings()  # what config.yaml / settings.py read beyond the table
     for service in SERVICES:
         needed = wanted[service] | code[service]

@@ -224,7 +224,7 @@ def test_readiness_follows_the_database(broker_uri, tmp_path):
     try:
         mongo_uri = start_secantus(processes, str(storage), port=db_port)
         gateway = Platform(processes, broker_uri, mongo_uri, free_port(), db_prefix=f"ready{uuid.uuid4().hex[:6]}_",
-                           extra_env={"GATEWAY_WORKERS": "1", "GATEWAY_THREADS": "2"})
+                           extra_env={"GATEWAY_WORKERS": "1"})
         gateway.start_gateway()
 
         def readyz(status, timeout):

@@ -24,6 +24,7 @@ from meedenken_kit.outbox import add_event
 from pymongo.errors import DuplicateKeyError
 
 from . import residency
+from .blocking import off_loop
 
 log = logging.getLogger(__name__)
 ROLES = ("citizen", "ambassador", "official", "admin")
@@ -65,7 +66,7 @@ def register(client, db, email, password, display_name, roles=None):
     """A new account; without a password (an invited person), nobody can log in to it until its
     owner chooses one through a mailed link (``needs_password``)."""
     account = {"_id": str(ObjectId()), "email": normalise_email(email),
-               "password_hash": _hasher.hash(password or secrets.token_urlsafe(32)),
+               "password_hash": off_loop(_hasher.hash, password or secrets.token_urlsafe(32)),
                "display_name": display_name.strip(), "roles": roles or {},
                "created_at": datetime.now(timezone.utc)}
     if password is None:
@@ -105,7 +106,7 @@ def authenticate(db, email, password):
     """The account when the password matches, else None (same work either way)."""
     account = find_by_email(db, email)
     try:
-        _hasher.verify(account["password_hash"] if account else _DUMMY_HASH, password)
+        off_loop(_hasher.verify, account["password_hash"] if account else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         log.info("login failed: wrong password or unknown address (account %s)", account["_id"] if account else "-")
         return None
@@ -209,7 +210,7 @@ def redeem_link_token(settings, db, token, purpose):
 
 def set_password(db, account_id, password):
     """A new password; every token issued before stops working."""
-    db.accounts.update_one({"_id": account_id}, {"$set": {"password_hash": _hasher.hash(password)},
+    db.accounts.update_one({"_id": account_id}, {"$set": {"password_hash": off_loop(_hasher.hash, password)},
                                                  "$unset": {"needs_password": ""},
                                                  "$inc": {"token_generation": 1}})
 

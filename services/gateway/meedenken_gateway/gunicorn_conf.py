@@ -1,5 +1,7 @@
-"""gunicorn settings for the gateway: gthread workers; connections are made lazily per worker after
-fork (never with --preload) and closed when a worker exits.
+"""gunicorn settings for the gateway: gevent workers (decision 19: a request mostly waits — for the
+broker's confirm of a pack of answers, for RPC replies — and one event loop per worker waits for many
+at a fraction of the CPU and tail latency of a thread per request); connections are made lazily per
+worker after fork (never with --preload) and closed when a worker exits.
 
 Metrics: each worker process writes its Prometheus metrics to files in PROMETHEUS_MULTIPROC_DIR
 (prometheus-client's multiprocess mode) and /metrics adds up all of them. The directory must be
@@ -18,10 +20,10 @@ from meedenken_kit.logs import capture_stray_output
 OWN_METRICS_DIR_MARK = ".made-by-meedenken-gateway"
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-worker_class = "gthread"
+worker_class = "gevent"
 workers = int(os.environ.get("GATEWAY_WORKERS", "2"))
-# threads mostly wait (for the broker to confirm a pack of answers, for an RPC reply): many per worker
-threads = int(os.environ.get("GATEWAY_THREADS", "32"))
+# connections (keep-alive ones included) a worker serves at once; more wait in the listen backlog
+worker_connections = int(os.environ.get("GATEWAY_CONNECTIONS", "1000"))
 # idle keep-alive connections are closed by the client or the proxy in front, not by us: a server that
 # closes one just as the client reuses it makes the client's request fail (gunicorn's default is 2 s)
 keepalive = int(os.environ.get("GATEWAY_KEEPALIVE_SECONDS", "75"))
