@@ -12,6 +12,7 @@ import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from kombu import Connection, Exchange
@@ -217,10 +218,10 @@ def test_a_ballot_that_cannot_be_counted_is_dead_lettered(broker_uri, arena):
     assert whole[0]["x-death"][0]["queue"] == "votes.answers.p1"
 
 
-def test_supports_sent_at_once_are_counted_together_each_once(api, cli, arena, event_tap):
+def test_supports_sent_at_once_are_counted_together_each_once(api, cli, arena, event_tap, platform):
     """Supports arriving together are counted in one transaction between batches of answers: every
     citizen once (the repeat is answered, not counted), each counted support with a count of its own,
-    the threshold announced exactly once."""
+    the threshold announced exactly once; the gateway asked topics for the proposal once per worker."""
     from conftest import platform_events
     run = uuid.uuid4().hex[:6]
     org = f"steunstad-{run}"
@@ -232,10 +233,16 @@ def test_supports_sent_at_once_are_counted_together_each_once(api, cli, arena, e
     proposal_id = proposal.json()["id"]
     tokens = [token for _, token in arena["citizens"]] * 2
     random.Random(3).shuffle(tokens)
+    request_ids = [f"steun-{run}-{n}" for n in range(len(tokens))]
     with ThreadPoolExecutor(16) as pool:
-        answers = list(pool.map(lambda token: api.post(f"/api/v1/agenda-proposals/{proposal_id}/support",
-                                                       token=token), tokens))
+        answers = list(pool.map(lambda token, request_id: api.post(
+            f"/api/v1/agenda-proposals/{proposal_id}/support", token=token, headers={"X-Request-Id": request_id}),
+            tokens, request_ids))
     assert [a.status_code for a in answers] == [200] * 40
+    topics_log = (Path(platform.processes.log_dir) / "topics.log").read_text(encoding="utf-8", errors="replace")
+    asked = [line for line in topics_log.splitlines()
+             if '"get_agenda_proposal"' in line and json.loads(line).get("correlation_id") in request_ids]
+    assert 1 <= len(asked) <= 2  # GATEWAY_WORKERS=2, each with its own few seconds' copy
     counts = [a.json()["supports"] for a in answers]
     assert max(counts) == 20 and set(range(1, 21)) <= set(counts)
     assert api.get(f"/api/v1/agenda-proposals/{proposal_id}", token=author).json()["supports"] == 20

@@ -65,13 +65,13 @@ class PersonalData:
         self.parts = parts
 
     def export(self, uow, payload):
-        account_id = load_or_raise(AccountRef(), payload)["account_id"]
+        account_id = load_or_raise(AccountRef, payload)["account_id"]
         return {"service": uow.service, "account_id": account_id,
                 "parts": {part.name: plain(part.export(uow.db, account_id)) for part in self.parts if part.export}}
 
     def erase(self, uow, event):
         """Applied once per event; the confirmation names the service and nothing personal."""
-        data = load_or_raise(ErasureRequested(), event["data"])
+        data = load_or_raise(ErasureRequested, event["data"])
 
         def work(session):
             for part in filter(lambda part: part.erase, self.parts):

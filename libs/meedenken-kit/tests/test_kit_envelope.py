@@ -138,12 +138,12 @@ class Sample(Schema):
 
 
 def test_load_or_raise_returns_loaded_data():
-    assert load_or_raise(Sample(), {"name": "x", "count": "3"}) == {"name": "x", "count": 3}
+    assert load_or_raise(Sample, {"name": "x", "count": "3"}) == {"name": "x", "count": 3}
 
 
 def test_load_or_raise_raises_invalid_input_with_field_errors():
     with pytest.raises(InvalidInput) as exc:
-        load_or_raise(Sample(), {"count": "many", "extra": 1})
+        load_or_raise(Sample, {"count": "many", "extra": 1})
     assert exc.value.detail == "Invalid input."
     assert exc.value.errors == {"name": ["Missing data for required field."], "count": ["Not a valid integer."],
                                 "extra": ["Unknown field."]}
@@ -152,7 +152,7 @@ def test_load_or_raise_raises_invalid_input_with_field_errors():
 @pytest.mark.parametrize("payload", [None, [], ["name"], "name=x", 1])
 def test_load_or_raise_rejects_non_dict_payloads(payload):
     with pytest.raises(InvalidInput) as exc:
-        load_or_raise(Sample(), payload)
+        load_or_raise(Sample, payload)
     assert exc.value.detail == "Payload must be an object."
     assert exc.value.errors == {}
 

@@ -42,6 +42,8 @@ class Gateway:
         self.two_factor_policy = TTLCache(seconds=30)
         # whether a statement can be answered (its phase): checked with topics at most this often
         self.answerable = TTLCache(seconds=5)
+        # what a support needs of an agenda proposal: asked of topics at most this often
+        self.supportable = TTLCache(seconds=5)
         self.totp_cipher = twofactor.secret_cipher(settings)
 
     @property

@@ -11,7 +11,7 @@ from .schemas import AccountRef, DigestIn, MailAddressIn, MailPreferencesIn, Not
 
 def preferences(uow, account_id):
     """The general setting, the language and each followed topic's own setting (None: as general)."""
-    account_id = load_or_raise(AccountRef(), {"account_id": account_id})["account_id"]
+    account_id = load_or_raise(AccountRef, {"account_id": account_id})["account_id"]
     recipient = repo.mail_recipient(uow.db, account_id) or {}
     overrides = recipient.get("topics") or {}
     return {"frequency": recipient.get("frequency") or mails.DEFAULT_FREQUENCY,
@@ -22,7 +22,7 @@ def preferences(uow, account_id):
 
 def set_preferences(uow, payload):
     """Replaces the settings; a topic's setting of None goes back to the general one."""
-    data = load_or_raise(MailPreferencesIn(), payload)
+    data = load_or_raise(MailPreferencesIn, payload)
     topics = {t["topic_id"]: t["frequency"] for t in data["topics"] if t["frequency"]}
     uow.transaction(lambda session: repo.update_mail_recipient(uow.db, session, data["account_id"], {
         "frequency": data["frequency"], "language": data["language"], "topics": topics}))
@@ -32,7 +32,7 @@ def set_preferences(uow, payload):
 def set_address(uow, payload):
     """The gateway tells the address of an account once its owner has confirmed it (and again when
     a new one is confirmed): the only address mail is sent to."""
-    data = load_or_raise(MailAddressIn(), payload)
+    data = load_or_raise(MailAddressIn, payload)
     uow.transaction(lambda session: repo.update_mail_recipient(uow.db, session, data["account_id"], {
         "email": data["email"], "confirmed_at": repo.now()}))
 
@@ -46,7 +46,7 @@ def _item(notification):
 def on_notification_created(uow, queue, event):
     """A mail at once, a mark for the next digest, or nothing, as the recipient wants it; only for
     a confirmed address. The job's id is the notification's: never two mails for one."""
-    d = load_or_raise(NotificationCreatedData(), event["data"])
+    d = load_or_raise(NotificationCreatedData, event["data"])
 
     def work(session):
         recipient = repo.mail_recipient(uow.db, d["account_id"], session)
@@ -67,7 +67,7 @@ def send_digest(uow, queue, payload):
     """One digest per account with notifications waiting for this frequency; each notification is
     in one digest only (its mark goes in the transaction that queues the digest). Returns how many
     digests were queued."""
-    frequency = load_or_raise(DigestIn(), payload)["frequency"]
+    frequency = load_or_raise(DigestIn, payload)["frequency"]
 
     def one(account_id):
         def txn(session):
@@ -118,7 +118,7 @@ def compose_job(uow, settings, job):
 
 
 def _account_of(settings, payload):
-    token = load_or_raise(UnsubscribeIn(), payload)["token"]
+    token = load_or_raise(UnsubscribeIn, payload)["token"]
     account_id = mails.account_of_token(settings.link_secret, token)
     if account_id is None:
         raise InvalidInput("This unsubscribe link is not valid.", {"token": ["Not a valid unsubscribe link."]})

@@ -14,7 +14,7 @@ notification_out = NotificationOut()
 
 
 def _set_follow(uow, payload, following):
-    data = load_or_raise(FollowIn(), payload)
+    data = load_or_raise(FollowIn, payload)
     change, event_type = (repo.add_follow, TOPIC_FOLLOWED) if following else (repo.remove_follow, TOPIC_UNFOLLOWED)
 
     def txn(session):
@@ -35,13 +35,13 @@ def unfollow(uow, payload):
 
 
 def follow_info(uow, query):
-    q = load_or_raise(FollowQuery(), query)
+    q = load_or_raise(FollowQuery, query)
     following = bool(q["account_id"]) and repo.is_following(uow.db, q["topic_id"], q["account_id"])
     return {"follower_count": repo.follower_count(uow.db, q["topic_id"]), "following": following}
 
 
 def inbox(uow, query):
-    q = load_or_raise(InboxQuery(), query)
+    q = load_or_raise(InboxQuery, query)
     rows = repo.inbox(uow.db, q["account_id"], q.get("after"), q["limit"])
     items = rows[:q["limit"]]
     for item in items:
@@ -51,7 +51,7 @@ def inbox(uow, query):
 
 
 def mark_read(uow, payload):
-    data = load_or_raise(MarkReadIn(), payload)
+    data = load_or_raise(MarkReadIn, payload)
 
     def txn(session):
         changed = repo.mark_read(uow.db, session, data["account_id"], data["notification_id"])
@@ -86,13 +86,13 @@ def _followers_but(uow, topic_id, actor_id):
 
 
 def on_statement_published(uow, event):
-    d = load_or_raise(StatementPublishedData(), event["data"])
+    d = load_or_raise(StatementPublishedData, event["data"])
     _notify(uow, event, domain.STATEMENT_PUBLISHED, _followers_but(uow, d["topic_id"], d["actor_id"]),
             d["topic_id"], d["statement_id"], {"topic_title": d["topic_title"], "text": d["text"]})
 
 
 def on_phase_changed(uow, event):
-    d = load_or_raise(PhaseChangedData(), event["data"])
+    d = load_or_raise(PhaseChangedData, event["data"])
     if d["by_decision"]:
         return  # topic.decided tells the followers, and everyone who took part, what was decided
     _notify(uow, event, domain.PHASE_CHANGED, _followers_but(uow, d["topic_id"], d["actor_id"]),
@@ -100,7 +100,7 @@ def on_phase_changed(uow, event):
 
 
 def on_reaction_posted(uow, event):
-    d = load_or_raise(ReactionPostedData(), event["data"])
+    d = load_or_raise(ReactionPostedData, event["data"])
     if not d["official_answer"] or not d["parent_author_id"]:
         return
     _notify(uow, event, domain.OFFICIAL_ANSWER, lambda session: domain.recipients([d["parent_author_id"]], d["author_id"]),
@@ -108,13 +108,13 @@ def on_reaction_posted(uow, event):
 
 
 def on_threshold_reached(uow, event):
-    d = load_or_raise(ThresholdReachedData(), event["data"])
+    d = load_or_raise(ThresholdReachedData, event["data"])
     _notify(uow, event, domain.THRESHOLD_REACHED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
             None, d["proposal_id"], {"title": d["title"], "supports": d["supports"]})
 
 
 def on_proposal_answered(uow, event):
-    d = load_or_raise(ProposalAnsweredData(), event["data"])
+    d = load_or_raise(ProposalAnsweredData, event["data"])
     _notify(uow, event, domain.PROPOSAL_ANSWERED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
             None, d["proposal_id"], {"title": d["title"]})
 
@@ -122,7 +122,7 @@ def on_proposal_answered(uow, event):
 def on_topic_decided(uow, event, services):
     """Everyone who took part in the topic (asked over RPC of the services that know: topics and
     votes) and its followers hear what was done with their input, once per event id."""
-    d = load_or_raise(TopicDecidedData(), event["data"])
+    d = load_or_raise(TopicDecidedData, event["data"])
     participants = [account for service in services for account in service.participants_of_topic(d["topic_id"])]
     _notify(uow, event, domain.TOPIC_DECIDED,
             lambda session: domain.recipients(participants + repo.followers(uow.db, d["topic_id"], session),
@@ -137,13 +137,13 @@ def on_poll_closed(uow, event):
 
 
 def _notify_poll(uow, event, kind):
-    d = load_or_raise(PollData(), event["data"])
+    d = load_or_raise(PollData, event["data"])
     _notify(uow, event, kind, _followers_but(uow, d["topic_id"], None), d["topic_id"], d["poll_id"],
             {"topic_title": d["topic_title"], "question": d["question"]})
 
 
 def _notify_author(uow, event, kind):
-    d = load_or_raise(ModerationData(), event["data"])
+    d = load_or_raise(ModerationData, event["data"])
     _notify(uow, event, kind, lambda session: domain.recipients([d["author_id"]], d["actor_id"]), d["topic_id"],
             d["item_id"], {"kind": d["kind"], "reason": d["reason"]})
 
@@ -153,7 +153,7 @@ def on_content_hidden(uow, event):
 
 
 def on_objection_decided(uow, event):
-    decision = load_or_raise(ModerationData(), event["data"])["decision"]
+    decision = load_or_raise(ModerationData, event["data"])["decision"]
     _notify_author(uow, event, domain.OBJECTION_REINSTATED if decision == "reinstated" else domain.OBJECTION_UPHELD)
 # personal data (docs/privacy.md) ----------------------------------------------------------------
 

@@ -32,7 +32,7 @@ def _event_data(webhook):
 
 
 def register(uow, actor, payload, development, getaddrinfo):
-    data = load_or_raise(WebhookIn(), payload)
+    data = load_or_raise(WebhookIn, payload)
     _require_role(actor, data["org"], ("admin",))
     unknown = sorted(set(data["types"]) - webhooks.DELIVERABLE_TYPES)
     if unknown:
@@ -66,14 +66,14 @@ def _webhook_of(uow, ref):
 
 
 def delete_webhook(uow, actor, payload):
-    ref = load_or_raise(WebhookRef(), payload)
+    ref = load_or_raise(WebhookRef, payload)
     _require_role(actor, ref["org"], ("admin",))
     if not uow.transaction(lambda session: repo.delete_webhook(uow.db, session, ref["org"], ref["webhook_id"])):
         raise NotFound("Webhook not found.")
 
 
 def deliveries(uow, actor, query):
-    q = load_or_raise(DeliveriesQuery(), query)
+    q = load_or_raise(DeliveriesQuery, query)
     _require_role(actor, q["org"], READERS)
     _webhook_of(uow, q)
     rows = repo.deliveries(uow.db, q["webhook_id"], q.get("after"), q["limit"])
@@ -86,6 +86,10 @@ def on_org_event(uow, event):
     subscribed to its type; an event without an organisation is delivered to nobody."""
     org, kind = event["data"].get("org"), short_type(event)
     if not isinstance(org, str) or kind not in webhooks.DELIVERABLE_TYPES:
+        return
+    # most events (every support of an agenda proposal, say) have no webhook to go to: one read, and
+    # no transaction nor redelivery mark for nothing (a webhook registered meanwhile starts later)
+    if not repo.subscribed_webhooks(uow.db, org, kind):
         return
     body = json.dumps(event, ensure_ascii=False, separators=(",", ":"))
 
@@ -101,7 +105,7 @@ def on_org_event(uow, event):
 
 
 def on_role_granted(uow, event):
-    d = load_or_raise(RoleGrantedData(), event["data"])
+    d = load_or_raise(RoleGrantedData, event["data"])
     uow.apply_once(event["id"], lambda session: repo.set_org_role(uow.db, session, d["org"], d["account_id"],
                                                                   d["role"]))
 

@@ -71,7 +71,7 @@ def statement_moderated(uow, session, statement, actor, decision, reason):
 
 def report(uow, actor, payload):
     actor = domain.require_actor(usecases.actor_of(actor))
-    data = load_or_raise(ReportIn(), payload)
+    data = load_or_raise(ReportIn, payload)
     item = _item(uow, data["kind"], data["id"])
     if rules.shown(data["kind"], item, actor) is None:
         raise NotFound(f"No {data['kind'].replace('_', ' ')} with this id.")
@@ -110,7 +110,7 @@ def hide(uow, actor, kind, item_id, payload):
     """Hide with a reason the author and everyone else see; open reports count as acted on. A
     statement still waiting for moderation is rejected instead (with the same reason)."""
     actor = domain.require_actor(usecases.actor_of(actor))
-    reason = load_or_raise(ReasonIn(), payload)["reason"].strip()
+    reason = load_or_raise(ReasonIn, payload)["reason"].strip()
     item = _item(uow, kind, item_id)
     if kind == "statement" and item["status"] == "pending":
         usecases.moderate_statement(uow, actor, item["_id"], {"decision": "reject", "reason": reason})
@@ -154,7 +154,7 @@ def _reinstate(uow, session, kind, item, actor, reason, at, by_objection):
 def reinstate(uow, actor, kind, item_id, payload):
     """An official undoes a hide (e.g. their own mistake); the objection route is the author's way."""
     actor = domain.require_actor(usecases.actor_of(actor))
-    reason = load_or_raise(ReasonIn(), payload)["reason"].strip()
+    reason = load_or_raise(ReasonIn, payload)["reason"].strip()
     item = _item(uow, kind, item_id)
     rules.check_reinstate(item, actor)
     at = repo.now()
@@ -175,7 +175,7 @@ def reinstate(uow, actor, kind, item_id, payload):
 def dismiss(uow, actor, kind, item_id, payload):
     """Close the open reports without acting on the item."""
     actor = domain.require_actor(usecases.actor_of(actor))
-    reason = load_or_raise(ReasonIn(), payload)["reason"].strip()
+    reason = load_or_raise(ReasonIn, payload)["reason"].strip()
     item = _item(uow, kind, item_id)
     at = repo.now()
 
@@ -215,7 +215,7 @@ def approve(uow, actor, kind, item_id):
 def object_to(uow, actor, kind, item_id, payload):
     """The author objects to the hiding, once."""
     actor = domain.require_actor(usecases.actor_of(actor))
-    text = load_or_raise(ObjectionIn(), payload)["text"].strip()
+    text = load_or_raise(ObjectionIn, payload)["text"].strip()
     item = _item(uow, kind, item_id)
     at = repo.now()
 
@@ -235,7 +235,7 @@ def object_to(uow, actor, kind, item_id, payload):
 def decide_objection(uow, actor, kind, item_id, payload):
     """An official other than the one who hid the item upholds the hiding or reinstates it."""
     actor = domain.require_actor(usecases.actor_of(actor))
-    data = load_or_raise(ObjectionDecisionIn(), payload)
+    data = load_or_raise(ObjectionDecisionIn, payload)
     reason = data["reason"].strip()
     item = _item(uow, kind, item_id)
     at = repo.now()
@@ -285,7 +285,7 @@ def case(uow, actor, kind, item_id):
 def queue(uow, actor, query):
     """What waits for the organisation's officials, one entry per item, oldest first."""
     actor = domain.require_actor(usecases.actor_of(actor))
-    q = load_or_raise(OrgPageQuery(), query)
+    q = load_or_raise(OrgPageQuery, query)
     domain.require_official(actor, q["org"])
     cases, next_key = repo.queue_page(uow.db, q["org"], q.get("after"), q["limit"])
     items = {}
@@ -304,7 +304,7 @@ def queue(uow, actor, query):
 
 def audit(uow, actor, query):
     actor = domain.require_actor(usecases.actor_of(actor))
-    q = load_or_raise(OrgPageQuery(), query)
+    q = load_or_raise(OrgPageQuery, query)
     rules.require_admin(actor, q["org"])
     rows, next_id = repo.audit_page(uow.db, q["org"], q.get("after"), q["limit"])
     return {"items": audit_out.dump(rows, many=True), "next": next_id}

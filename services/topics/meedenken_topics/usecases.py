@@ -54,7 +54,7 @@ def _valid_id(value, what):
 # organisations ----------------------------------------------------------------------------------
 
 def create_org(uow, payload):
-    data = load_or_raise(OrganisationIn(), payload)
+    data = load_or_raise(OrganisationIn, payload)
     org = {"_id": data.pop("slug"), **data, "created_at": repo.now()}
 
     def txn(session):
@@ -91,7 +91,7 @@ def _topic(uow, topic_id, actor, session=None):
 
 def create_topic(uow, actor, payload):
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(TopicIn(), payload)
+    data = load_or_raise(TopicIn, payload)
     get_org(uow, data["org"])
     domain.require_official(actor, data["org"])
     at = repo.now()
@@ -109,7 +109,7 @@ def create_topic(uow, actor, payload):
 
 def update_topic(uow, actor, topic_id, payload):
     actor = actor_of(actor)
-    changes = load_or_raise(TopicPatch(), payload)
+    changes = load_or_raise(TopicPatch, payload)
     topic = _topic(uow, topic_id, actor)
     domain.require_official(actor, topic["org"])
     if topic["phase"] == domain.CLOSED:
@@ -129,7 +129,7 @@ def update_topic(uow, actor, topic_id, payload):
 
 def change_phase(uow, actor, topic_id, payload):
     actor = actor_of(actor)
-    data = load_or_raise(PhaseChangeIn(), payload)
+    data = load_or_raise(PhaseChangeIn, payload)
     topic = _topic(uow, topic_id, actor)
     domain.require_official(actor, topic["org"])
     current, target = topic["phase"], data["phase"]
@@ -173,7 +173,7 @@ def get_topic(uow, actor, topic_id):
 
 def list_topics(uow, actor, query):
     actor = actor_of(actor)
-    q = load_or_raise(TopicQuery(), query or {})
+    q = load_or_raise(TopicQuery, query or {})
     official = bool(q.get("org")) and domain.is_official(actor, q["org"])
     phases = {q["phase"]} if "phase" in q else (set(domain.PHASES) if q["drafts"] and official else domain.PUBLISHED)
     if domain.DRAFT in phases and not official:
@@ -189,7 +189,7 @@ def list_topics(uow, actor, query):
 
 def add_statement(uow, actor, topic_id, payload):
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(StatementIn(), payload)
+    data = load_or_raise(StatementIn, payload)
     topic = _topic(uow, topic_id, actor)
     status = domain.new_statement_status(topic, actor)
     statement = {"_id": repo.new_id(), "topic_id": topic["_id"], "org": topic["org"], "text": data["text"],
@@ -240,7 +240,7 @@ def check_may_answer(uow, actor, statement_id):
 
 def moderate_statement(uow, actor, statement_id, payload):
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(ModerationIn(), payload)
+    data = load_or_raise(ModerationIn, payload)
     statement = repo.get_statement(uow.db, _valid_id(statement_id, "Statement"))
     topic = repo.get_topic(uow.db, statement["topic_id"]) if statement else None
     if topic is None or not domain.statement_visible(statement, topic, actor):
@@ -268,7 +268,7 @@ def moderate_statement(uow, actor, statement_id, payload):
 
 def post_reaction(uow, actor, topic_id, payload):
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(ReactionIn(), payload)
+    data = load_or_raise(ReactionIn, payload)
     topic = _topic(uow, topic_id, actor)
     official_answer = domain.check_reaction(topic, actor)
     held = bool(topic.get("premoderation")) and not official_answer
@@ -305,7 +305,7 @@ def post_reaction(uow, actor, topic_id, payload):
 
 def list_reactions(uow, actor, topic_id, query):
     actor = actor_of(actor)
-    q = load_or_raise(ReactionQuery(), query or {})
+    q = load_or_raise(ReactionQuery, query or {})
     topic = _topic(uow, topic_id, actor)
 
     def load():
@@ -319,7 +319,7 @@ def list_reactions(uow, actor, topic_id, query):
 
 def moderate_reaction(uow, actor, reaction_id, payload):
     """The reactions' own hide/restore, kept for its clients: the general moderation does it."""
-    data = load_or_raise(ReactionModerationIn(), payload)
+    data = load_or_raise(ReactionModerationIn, payload)
     act = moderation_usecases.hide if data["decision"] == "hide" else moderation_usecases.reinstate
     act(uow, actor, "reaction", reaction_id, {"reason": data["reason"]})
     return reaction_out.dump(repo.get_reaction(uow.db, reaction_id))
@@ -329,7 +329,7 @@ def moderation_queue(uow, actor, query):
     """What waits for the organisation's officials: citizens' statements to moderate, reactions
     without an official answer (oldest first) and agenda proposals that reached their threshold."""
     actor = domain.require_actor(actor_of(actor))
-    q = load_or_raise(QueueQuery(), query)
+    q = load_or_raise(QueueQuery, query)
     domain.require_official(actor, q["org"])
     statements = repo.pending_statements(uow.db, q["org"], q["limit"])
     reactions = repo.awaiting_answer(uow.db, q["org"], q["limit"])
@@ -346,7 +346,7 @@ def moderation_queue(uow, actor, query):
 
 def submit_agenda_proposal(uow, actor, payload):
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(AgendaProposalIn(), payload)
+    data = load_or_raise(AgendaProposalIn, payload)
     org = repo.get_org(uow.db, data["org"])
     if org is None:
         raise NotFound("Organisation not found.")
@@ -372,7 +372,7 @@ def get_agenda_proposal(uow, proposal_id, actor=None):
 
 
 def list_agenda_proposals(uow, query, actor=None):
-    q = load_or_raise(ProposalQuery(), query or {})
+    q = load_or_raise(ProposalQuery, query or {})
     rows = repo.list_proposals(uow.db, q["org"], q.get("after"), q["limit"])
     items = rows[:q["limit"]]
     return {"items": proposal_out.dump(_shown("agenda_proposal", items, actor_of(actor)), many=True),
@@ -381,7 +381,7 @@ def list_agenda_proposals(uow, query, actor=None):
 
 def answer_agenda_proposal(uow, actor, proposal_id, payload):
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(ProposalAnswerIn(), payload)
+    data = load_or_raise(ProposalAnswerIn, payload)
     proposal = repo.get_proposal(uow.db, _valid_id(proposal_id, "Agenda proposal"))
     if proposal is None:
         raise NotFound("Agenda proposal not found.")
@@ -418,7 +418,7 @@ def _solution(uow, solution_id, actor):
 
 def propose_solution(uow, actor, topic_id, payload):
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(SolutionIn(), payload)
+    data = load_or_raise(SolutionIn, payload)
     topic = _topic(uow, topic_id, actor)
     domain.require_citizen_may("propose_solution", topic, actor)
     held = bool(topic.get("premoderation")) and not domain.is_official(actor, topic["org"])
@@ -441,7 +441,7 @@ def propose_solution(uow, actor, topic_id, payload):
 
 def list_solutions(uow, actor, topic_id, query):
     actor = actor_of(actor)
-    q = load_or_raise(SolutionQuery(), query or {})
+    q = load_or_raise(SolutionQuery, query or {})
     topic = _topic(uow, topic_id, actor)
     solutions, next_cursor = repo.solution_page(uow.db, topic["_id"], q.get("after"), q["limit"],
                                                 viewer=_viewer(actor, topic["org"]))
@@ -451,7 +451,7 @@ def list_solutions(uow, actor, topic_id, query):
 def support_solution(uow, actor, solution_id, payload):
     """Support (``supported: true``) or withdraw; doing what is already so changes nothing."""
     actor = domain.require_actor(actor_of(actor))
-    supported = load_or_raise(SupportIn(), payload)["supported"]
+    supported = load_or_raise(SupportIn, payload)["supported"]
     solution, topic = _solution(uow, solution_id, actor)
     domain.require_citizen_may("propose_solution", topic, actor)  # supported while they are proposed
     change = repo.add_support if supported else repo.remove_support
@@ -471,7 +471,7 @@ def support_solution(uow, actor, solution_id, payload):
 def take_into_vote(uow, actor, solution_id, payload):
     """An official marks a solution as taken into the vote, or unmarks it."""
     actor = domain.require_actor(actor_of(actor))
-    taken = load_or_raise(TakenIn(), payload)["taken"]
+    taken = load_or_raise(TakenIn, payload)["taken"]
     solution, topic = _solution(uow, solution_id, actor)
     domain.check_take_into_vote(topic, actor)
 
@@ -491,7 +491,7 @@ def take_into_vote(uow, actor, solution_id, payload):
 def decide(uow, actor, topic_id, payload):
     """Publish the decision and what was done with the named input; the topic moves to ``decided``."""
     actor = domain.require_actor(actor_of(actor))
-    data = load_or_raise(DecisionIn(), payload)
+    data = load_or_raise(DecisionIn, payload)
     topic = _topic(uow, topic_id, actor)
     domain.check_decision(topic, actor)
     found = repo.decision_input(uow.db, data["input"])
@@ -527,7 +527,7 @@ def outreach_topic(uow, actor, topic_id):
 def record_campaign_visit(uow, payload):
     """Count a visit that a campaign tag brought to a published topic. A statistic, not an act:
     no event (docs/decisions/0012)."""
-    data = load_or_raise(CampaignVisitIn(), payload)
+    data = load_or_raise(CampaignVisitIn, payload)
     topic = repo.get_topic(uow.db, data["topic_id"])
     if topic is None or topic["phase"] not in domain.PUBLISHED:
         raise NotFound("Topic not found.")
@@ -555,7 +555,7 @@ def participants_of_topic(uow, topic_id):
 
 
 def on_threshold_reached(uow, event):
-    data = load_or_raise(ThresholdReachedData(), event["data"])
+    data = load_or_raise(ThresholdReachedData, event["data"])
     uow.apply_once(event["id"], lambda session: repo.mark_threshold_reached(
         uow.db, session, data["proposal_id"], repo.now()))
 
@@ -585,7 +585,7 @@ def _match(uow, match_id, actor, session=None):
 
 def create_election_match(uow, actor, payload):
     actor = actor_of(actor)
-    data = load_or_raise(ElectionMatchIn(), payload)
+    data = load_or_raise(ElectionMatchIn, payload)
     domain.require_official(actor, data["org"])
     if repo.get_org(uow.db, data["org"]) is None:
         raise NotFound("Organisation not found.")
@@ -607,7 +607,7 @@ def get_election_match(uow, actor, match_id):
 
 
 def list_election_matches(uow, actor, query):
-    q = load_or_raise(MatchQuery(), query)
+    q = load_or_raise(MatchQuery, query)
     actor = actor_of(actor)
     statuses = ["draft", "published"] if q["drafts"] and domain.is_official(actor, q["org"]) else ["published"]
     return {"items": [_match_view(m) for m in repo.list_matches(uow.db, q["org"], statuses)]}
@@ -616,7 +616,7 @@ def list_election_matches(uow, actor, query):
 def add_election_party(uow, actor, match_id, payload):
     """An official enters a party with its position and explanation on every statement."""
     actor = actor_of(actor)
-    data = load_or_raise(PartyIn(), payload)
+    data = load_or_raise(PartyIn, payload)
     match = matching.require_editable(_match(uow, match_id, actor), actor)
     matching.check_positions(match, data["positions"])
     matching.check_unique_party(match, data["name"])
@@ -657,7 +657,7 @@ def election_match_result(uow, actor, match_id, payload):
     match = _match(uow, match_id, actor_of(actor))
     if match["status"] != "published":
         raise Conflict("This election match is not published yet.")
-    answers = {a["statement_id"]: a for a in load_or_raise(MatchAnswersIn(), payload)["answers"]}
+    answers = {a["statement_id"]: a for a in load_or_raise(MatchAnswersIn, payload)["answers"]}
     ranking, total_weight = matching.score(match, answers)
     parties = matching.alphabetical(match["parties"])
     return {"match_id": match["_id"], "total_weight": total_weight, "ranking": ranking,

@@ -63,7 +63,7 @@ def test_topic_in_limits_title_length():
 
 def test_load_or_raise_turns_schema_errors_into_invalid_input():
     with pytest.raises(InvalidInput) as exc:
-        load_or_raise(TopicIn(), dict(VALID_TOPIC, title={"$gt": ""}, **{"$where": "1"}))
+        load_or_raise(TopicIn, dict(VALID_TOPIC, title={"$gt": ""}, **{"$where": "1"}))
     assert set(exc.value.errors) == {"title", "$where"}
 
 

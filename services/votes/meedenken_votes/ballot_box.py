@@ -50,7 +50,7 @@ class BallotBox(DependencyProvider):
 
     def support(self, payload):
         """Called by an RPC worker: waits until the support is counted; returns its result."""
-        future = self.waiting_supports.add(load_or_raise(SupportIn(), payload), correlation.current())
+        future = self.waiting_supports.add(load_or_raise(SupportIn, payload), correlation.current())
         return future.result(self.support_timeout)
 
     def count_supports(self):

@@ -28,7 +28,7 @@ topic_tallies = TTLCache(seconds=1.0)
 def record_response(uow, cache, payload):
     """One answer, counted at once (the same counting as the batches): one answer per citizen per
     statement, changeable; repeating it changes nothing."""
-    response = load_or_raise(ResponseIn(), payload)
+    response = load_or_raise(ResponseIn, payload)
     tally = apply_ballots(uow, cache, [{**response, "cast_at": cast_now()}])[response["statement_id"]]
     topic_tallies.forget(response["topic_id"])  # the page shown next to this citizen counts it
     return {"statement_id": response["statement_id"], "choice": response["choice"], "tally": tally}
@@ -39,7 +39,7 @@ def topic_votes(uow, query):
     second per process: a busy topic's page is read by many while its tallies change with every
     batch, and they follow the answers by moments anyway), the citizen's own answers and the
     topic's polls with the citizen's participation (always read)."""
-    q = load_or_raise(TopicVotesQuery(), query)
+    q = load_or_raise(TopicVotesQuery, query)
     tallies = topic_tallies.get_or_load(q["topic_id"], lambda: {
         statement_id: domain.tally_of(t) for statement_id, t in repo.statement_tallies(uow.db, q["topic_id"]).items()})
     mine = {}
@@ -49,7 +49,7 @@ def topic_votes(uow, query):
 
 
 def proposal_supports(uow, query):
-    q = load_or_raise(SupportsQuery(), query)
+    q = load_or_raise(SupportsQuery, query)
     ids = q["proposal_ids"]
     found = repo.proposals(uow.db, ids) if ids else {}
     mine = repo.supported_among(uow.db, ids, q["account_id"]) if ids and q["account_id"] else set()
@@ -59,12 +59,12 @@ def proposal_supports(uow, query):
 
 def participants_of_topic(uow, topic_id):
     """Who answered the topic's statements (the notifications service asks when a topic is decided)."""
-    q = load_or_raise(TopicVotesQuery(), {"topic_id": topic_id})
+    q = load_or_raise(TopicVotesQuery, {"topic_id": topic_id})
     return repo.participants_of_topic(uow.db, q["topic_id"])
 # polls ------------------------------------------------------------------------------------------
 
 def _actor(payload):
-    return load_or_raise(ActorIn(), payload) if payload is not None else None
+    return load_or_raise(ActorIn, payload) if payload is not None else None
 
 
 def _require_official(actor, org):
@@ -105,10 +105,10 @@ def _scheduled_event(poll, actor_id):
 
 def create_poll(uow, actor, topic, rules):
     """An official of the topic's organisation schedules a poll (it may open at once)."""
-    actor, topic = _actor(actor), load_or_raise(TopicRef(), topic)
+    actor, topic = _actor(actor), load_or_raise(TopicRef, topic)
     _require_official(actor, topic["org"])
     now = repo.now()
-    data = _rules(load_or_raise(PollRulesIn(), rules))
+    data = _rules(load_or_raise(PollRulesIn, rules))
     # "now" as the client meant it arrives a moment late: opening up to a minute ago is opening now
     if data["opens_at"] < now - timedelta(minutes=1):
         raise InvalidInput("The poll's rules do not fit together.", {"opens_at": ["A poll opens now or later."]})
@@ -197,13 +197,13 @@ def _mine(uow, polls_found, account_id):
 
 
 def get_poll(uow, query):
-    q = load_or_raise(PollQuery(), query)
+    q = load_or_raise(PollQuery, query)
     poll = _poll(uow, q["poll_id"])
     return poll_out(poll, repo.now(), _participation(poll, _mine(uow, [poll], q["account_id"]).get(poll["_id"])))
 
 
 def topic_polls(uow, query):
-    q = load_or_raise(TopicPollsQuery(), query)
+    q = load_or_raise(TopicPollsQuery, query)
     return _polls_of_topic(uow, q["topic_id"], q["account_id"])
 
 
@@ -232,7 +232,7 @@ def cast_ballot(uow, actor, poll_id, ballot):
     actor = _actor(actor)
     poll = _poll(uow, poll_id)
     _may_vote(poll, actor, repo.now())
-    ballot = load_or_raise(BallotChoiceIn(), ballot)
+    ballot = load_or_raise(BallotChoiceIn, ballot)
     problems = polls.ballot_problems(poll, ballot)
     if problems:
         raise InvalidInput("This ballot is not valid for this poll.", problems)
@@ -283,7 +283,7 @@ def box_id(receipt):
 
 
 def check_receipt(uow, query):
-    q = load_or_raise(ReceiptQuery(), query)
+    q = load_or_raise(ReceiptQuery, query)
     poll = _poll(uow, q["poll_id"])
     found = repo.box_ballot(uow.db, box_id(q["code"])) if poll["secret"] else None
     if found is None or found["poll_id"] != poll["_id"]:
@@ -295,7 +295,7 @@ def check_receipt(uow, query):
 
 def poll_results(uow, query):
     """The result of a closed poll; of an open one that is not secret, the count so far."""
-    poll = _poll(uow, load_or_raise(PollQuery(), query)["poll_id"])
+    poll = _poll(uow, load_or_raise(PollQuery, query)["poll_id"])
     state = polls.status(poll, repo.now())
     if state in (polls.SCHEDULED, polls.CANCELLED):
         raise Conflict("The poll is not open yet." if state == polls.SCHEDULED else "The poll was cancelled.")
@@ -382,7 +382,7 @@ def _recompute(uow, topic_id, changes, settings):
 
 
 def opinion_groups(uow, topic_id):
-    q = load_or_raise(TopicVotesQuery(), {"topic_id": topic_id})
+    q = load_or_raise(TopicVotesQuery, {"topic_id": topic_id})
     found = repo.get_opinion_groups(uow.db, q["topic_id"])
     return OpinionGroupsOut().dump(found or {"computed_at": None, **opinions.empty("not_computed")})
 

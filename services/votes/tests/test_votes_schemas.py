@@ -56,5 +56,5 @@ def test_every_field_is_required(missing):
 
 def test_load_or_raise_reports_field_errors():
     with pytest.raises(InvalidInput) as exc:
-        load_or_raise(ResponseIn(), dict(VALID, choice="maybe", statement_id="nope"))
+        load_or_raise(ResponseIn, dict(VALID, choice="maybe", statement_id="nope"))
     assert set(exc.value.errors) == {"choice", "statement_id"}

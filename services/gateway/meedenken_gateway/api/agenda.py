@@ -29,7 +29,11 @@ def get_proposal(call, proposal_id):
 
 
 def support(call, proposal_id):
-    proposal = call.rpc.call("topics", "get_agenda_proposal", require_id(proposal_id, "Agenda proposal"), call.actor)
+    # what a support needs of the proposal (its organisation, threshold, author) is the same for every
+    # citizen: asked of topics at most every few seconds per proposal, as everyone sees it
+    proposal_id = require_id(proposal_id, "Agenda proposal")
+    proposal = call.gateway.supportable.get_or_load(
+        proposal_id, lambda: call.rpc.call("topics", "get_agenda_proposal", proposal_id))
     result = call.rpc.call("votes", "support_proposal", {
         "account_id": call.account_id, "proposal_id": proposal["id"], "org": proposal["org"],
         "support_threshold": proposal["support_threshold"], "author_id": proposal["author_id"],
