@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from pymongo import MongoClient
+from pymongo.errors import OperationFailure
 
 from meedenken_votes import repository as repo
 
@@ -45,3 +46,23 @@ def test_the_answers_to_one_statement_are_exactly_its_own(db):
     repo.save_answers(db, None, ballots, [])
     assert repo.answers_of(db, S2) == {"c1": ("agree", "t"), "c2": ("agree", "t")}
     assert repo.answers_of(db, "4" * 24) == {}
+
+
+def test_tallies_written_whole_never_overwrite_a_concurrent_batch(db):
+    """apply_tallies writes each statement's tally after the batch (derived from what the same
+    transaction read): when another batch changed it meanwhile, the write conflicts (a transient
+    error: the batch is counted again on the new tallies) instead of overwriting that change."""
+    db.topic_tallies.insert_one({"_id": T1, "statements": {S1: {"agree": 1, "version": 1}}})
+    first, second = db.client.start_session(), db.client.start_session()
+    first.start_transaction()
+    second.start_transaction()
+    seen_first, seen_second = repo.tallies_of(db, {T1}, first), repo.tallies_of(db, {T1}, second)
+    repo.apply_tallies(db, second, {S1: (T1, {"agree": 1})}, seen_second)
+    second.commit_transaction()
+    with pytest.raises(OperationFailure) as conflict:
+        repo.apply_tallies(db, first, {S1: (T1, {"disagree": 1})}, seen_first)
+    assert conflict.value.has_error_label("TransientTransactionError")
+    first.abort_transaction()
+    assert repo.statement_tallies(db, T1) == {S1: {"agree": 2, "version": 2}}
+    first.end_session()
+    second.end_session()

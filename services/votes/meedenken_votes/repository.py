@@ -46,16 +46,18 @@ def apply_tallies(db, session, changes, before):
     """``changes``: statement id -> (topic id, {choice: delta}) (the delta may be empty when only
     the time of an unchanged answer moved); ``before``: the stored tallies, read in the same
     transaction (a concurrent change makes it conflict and start again). Counts the changes and
-    bumps each statement's version; returns statement id -> its tally after the batch."""
+    bumps each statement's version; returns statement id -> its tally after the batch. Each changed
+    statement's tally is written whole (``$set``), not as ``$inc``s: SecantusDB took ~10 ms for
+    one update of 200 incremented paths (50 statements), ~1 ms to set 50 tallies; ``before`` is of
+    the same transaction, so a concurrent change makes it conflict rather than be overwritten."""
     per_topic, after = {}, {}
     for statement_id, (topic_id, delta) in changes.items():
         tally = dict(before.get(statement_id) or {})
         for key, by in {**delta, "version": 1}.items():
-            per_topic.setdefault(topic_id, {})[f"statements.{statement_id}.{key}"] = by
             tally[key] = tally.get(key, 0) + by
-        after[statement_id] = tally
-    db.topic_tallies.bulk_write([UpdateOne({"_id": topic_id}, {"$inc": increments}, upsert=True)
-                                 for topic_id, increments in per_topic.items()], ordered=False, session=session)
+        per_topic.setdefault(topic_id, {})[f"statements.{statement_id}"] = after[statement_id] = tally
+    db.topic_tallies.bulk_write([UpdateOne({"_id": topic_id}, {"$set": tallies}, upsert=True)
+                                 for topic_id, tallies in per_topic.items()], ordered=False, session=session)
     return after
 
 
@@ -189,7 +191,10 @@ def get_poll(db, poll_id, session=None):
 
 
 def polls_of_topic(db, topic_id):
-    return list(db.polls.find({"topic_id": topic_id, "state": {"$ne": "cancelled"}}).sort("opens_at", ASCENDING))
+    # the (topic_id, opens_at) index serves the equality and the order; the few cancelled ones are
+    # left out here (with the ``$ne`` in the query SecantusDB scanned the collection and sorted)
+    return [poll for poll in db.polls.find({"topic_id": topic_id}).sort("opens_at", ASCENDING)
+            if poll.get("state") != "cancelled"]
 
 
 def update_scheduled_poll(db, session, poll_id, changes):
