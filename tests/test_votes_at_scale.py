@@ -12,7 +12,6 @@ import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from kombu import Connection, Exchange
@@ -22,6 +21,7 @@ from conftest import eventually
 from journey import PASSWORD, register_and_login
 from stored_votes import stored_tallies
 from test_dead_letters import dead_letters
+from test_observability import log_lines
 
 CHOICES = ("agree", "disagree", "pass")
 
@@ -239,9 +239,8 @@ def test_supports_sent_at_once_are_counted_together_each_once(api, cli, arena, e
             f"/api/v1/agenda-proposals/{proposal_id}/support", token=token, headers={"X-Request-Id": request_id}),
             tokens, request_ids))
     assert [a.status_code for a in answers] == [200] * 40
-    topics_log = (Path(platform.processes.log_dir) / "topics.log").read_text(encoding="utf-8", errors="replace")
-    asked = [line for line in topics_log.splitlines()
-             if '"get_agenda_proposal"' in line and json.loads(line).get("correlation_id") in request_ids]
+    asked = [line for line in log_lines(platform, "topics")
+             if line.get("entrypoint") == "get_agenda_proposal" and line.get("correlation_id") in request_ids]
     assert 1 <= len(asked) <= 2  # GATEWAY_WORKERS=2, each with its own few seconds' copy
     counts = [a.json()["supports"] for a in answers]
     assert max(counts) == 20 and set(range(1, 21)) <= set(counts)
