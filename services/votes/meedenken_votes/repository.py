@@ -45,11 +45,11 @@ def tallies_of(db, topic_ids, session=None):
 def apply_tallies(db, session, changes, before):
     """``changes``: statement id -> (topic id, {choice: delta}) (the delta may be empty when only
     the time of an unchanged answer moved); ``before``: the stored tallies, read in the same
-    transaction (a concurrent change makes it conflict and start again). Counts the changes and
-    bumps each statement's version; returns statement id -> its tally after the batch. Each changed
-    statement's tally is written whole (``$set``), not as ``$inc``s: SecantusDB took ~10 ms for
-    one update of 200 incremented paths (50 statements), ~1 ms to set 50 tallies; ``before`` is of
-    the same transaction, so a concurrent change makes it conflict rather than be overwritten."""
+    transaction. Counts the changes and bumps each statement's version; returns statement id -> its
+    tally after the batch. Each changed statement's tally is written whole (``$set``), not as
+    ``$inc``s (SecantusDB took ~10 ms for one update of 200 incremented paths, ~1 ms to set 50
+    tallies): a concurrent change makes the transaction conflict and start again, it is never
+    overwritten."""
     per_topic, after = {}, {}
     for statement_id, (topic_id, delta) in changes.items():
         tally = dict(before.get(statement_id) or {})
