@@ -24,6 +24,13 @@ def _ok(answer, status=200):
     return answer.json()
 
 
+def first_reactions(api, topic, token):
+    """The first page of reactions as this reader gets it; the topic page embeds the same page."""
+    page = _ok(api.get(f"/api/v1/topics/{topic}/reactions", token=token))
+    assert _ok(api.get(f"/api/v1/topics/{topic}", token=token))["reactions"] == page
+    return page
+
+
 @pytest.fixture(scope="module")
 def town(api, cli):
     """Org A with an official and an admin, org B with an official, an author and a reporter."""
@@ -86,7 +93,7 @@ def test_report_hide_object_and_decide_all_in_the_audit_log(api, town):
 
     # others see the reason, not the text; the author sees both
     def shown(token):
-        threads = _ok(api.get(f"/api/v1/topics/{topic}/reactions", token=token))["items"]
+        threads = first_reactions(api, topic, token)["items"]
         return next(r for r in threads if r["id"] == reaction["id"])
     for token in (t["bystander"], None):
         assert shown(token)["body"] == "" and shown(token)["hidden"]["reason"] == "Reclame voor een webwinkel"
@@ -169,7 +176,7 @@ def test_pre_moderation_holds_a_reaction_until_approved(platform, api, town):
         assert held["held"] is True
 
         def ids(token):
-            return [r["id"] for r in _ok(api.get(f"/api/v1/topics/{topic}/reactions", token=token))["items"]]
+            return [r["id"] for r in first_reactions(api, topic, token)["items"]]
         assert held["id"] not in ids(t["bystander"]) and held["id"] not in ids(None)
         assert held["id"] in ids(t["author"]) and held["id"] in ids(t["official"])
         author_page = Browser(platform.url).login(t["author_email"]).get(f"/onderwerpen/{topic}").text
@@ -245,3 +252,23 @@ def test_reporting_and_objecting_with_plain_forms(platform, api, town):
     assert objected.status_code == 303
     assert "Bezwaar in behandeling" in author.get(mine).text
     assert Browser(platform.url).login(t["bystander_email"]).get(mine).status_code == 403
+
+
+def test_the_topic_page_carries_the_first_reactions_and_the_cursor_to_the_next(api, town):
+    t = town
+    topic = _ok(api.post("/api/v1/topics", {"org": t["org"], "title": "Het plein", "summary": "Bomen of banken?"},
+                         token=t["official"]), 201)["id"]
+    for phase in ("inform", "consult"):
+        _ok(api.post(f"/api/v1/topics/{topic}/phase", {"phase": phase}, token=t["official"]))
+    threads = [_ok(api.post(f"/api/v1/topics/{topic}/reactions", {"body": f"Reactie {n}"},
+                            token=(t["author"], t["reporter"], t["bystander"])[n % 3]), 201)["id"] for n in range(23)]
+    reply = _ok(api.post(f"/api/v1/topics/{topic}/reactions", {"body": "Eens.", "parent_id": threads[0]},
+                         token=t["reporter"]), 201)["id"]
+    first = first_reactions(api, topic, t["bystander"])
+    assert [r["id"] for r in first["items"]] == threads[:20] and first["next"] == threads[19]
+    assert [r["id"] for r in first["items"][0]["replies"]] == [reply]
+    rest = _ok(api.get(f"/api/v1/topics/{topic}/reactions", params={"after": first["next"]}, token=t["bystander"]))
+    assert [r["id"] for r in rest["items"]] == threads[20:] and rest["next"] is None
+    page = api.get(f"/onderwerpen/{topic}").text
+    assert "Reactie 19" in page and "Reactie 20" not in page and f"?na={threads[19]}" in page
+    assert "Reactie 20" in api.get(f"/onderwerpen/{topic}", params={"na": threads[19]}).text

@@ -384,6 +384,8 @@ class TopicPage(Topic):
     statements = fields.List(fields.Nested(TopicStatement))
     solutions = fields.List(fields.Nested(TopicSolution), metadata={"description": "the first 100, oldest first"})
     polls = fields.List(fields.Nested(lambda: Poll()))
+    reactions = fields.Nested(lambda: ReactionList(), metadata={
+        "description": "the first page of reactions; GET .../reactions?after={next} gives the next"})
     missing = fields.List(fields.String())
 
 

@@ -155,9 +155,12 @@ class ReactionIn(Schema):
     parent_id = fields.String(validate=ID, load_default=None, allow_none=True)
 
 
+REACTIONS_PER_PAGE = 20  # without a limit; the topic page's first reactions
+
+
 class ReactionQuery(Schema):
     after = fields.String(validate=ID)
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    limit = fields.Integer(load_default=REACTIONS_PER_PAGE, validate=validate.Range(min=1, max=100))
 
 
 class ReactionModerationIn(Schema):

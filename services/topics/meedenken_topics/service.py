@@ -45,6 +45,10 @@ class TopicsService(entrypoints.PersonalDataEntrypoints):
         return usecases.get_topic(self.store, actor, topic_id)
 
     @rpc
+    def topic_page(self, actor, topic_id):
+        return usecases.topic_page(self.store, actor, topic_id)
+
+    @rpc
     def list_topics(self, actor, query):
         return usecases.list_topics(self.store, actor, query)
 

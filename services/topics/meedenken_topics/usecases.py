@@ -15,7 +15,7 @@ from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANI
 from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, CampaignFiguresOut, CampaignVisitIn,
                       DecisionIn, ModerationIn, OrganisationIn, OrganisationOut, PhaseChangeIn, ProposalAnswerIn,
                       ProposalQuery, QueueQuery, ReactionIn,
-                      ReactionModerationIn, ReactionOut, ReactionQuery,
+                      ReactionModerationIn, ReactionOut, ReactionQuery, REACTIONS_PER_PAGE,
                       ReactionThreadOut, SolutionIn, SolutionOut, SolutionQuery, StatementIn, StatementOut, SupportIn,
                       TakenIn, TopicIn, TopicOut, TopicPatch, TopicQuery, ThresholdReachedData, ThemeSchema,
                       ID_PATTERN, ElectionMatchIn, ElectionMatchOut, MatchAnswersIn, MatchQuery, PartyIn)
@@ -153,7 +153,18 @@ def get_topic(uow, actor, topic_id):
     """The topic with the statements this actor may see, its first solutions and, once decided,
     what was done with each statement and solution the decision names."""
     actor = actor_of(actor)
+    return _topic_view(uow, actor, _topic(uow, topic_id, actor))
+
+
+def topic_page(uow, actor, topic_id):
+    """``get_topic`` with the first page of its reactions (``reactions``: ``list_reactions``
+    without a cursor): what the topic page shows, in one call and one read of the topic."""
+    actor = actor_of(actor)
     topic = _topic(uow, topic_id, actor)
+    return {**_topic_view(uow, actor, topic), "reactions": _reaction_page(uow, actor, topic, None, REACTIONS_PER_PAGE)}
+
+
+def _topic_view(uow, actor, topic):
     result = topic_out.dump(topic)
     statements = content.get_or_load(topic, "statements", lambda: statement_out.dump(
         repo.statements_of(uow.db, topic["_id"]), many=True))
@@ -306,12 +317,14 @@ def post_reaction(uow, actor, topic_id, payload):
 def list_reactions(uow, actor, topic_id, query):
     actor = actor_of(actor)
     q = load_or_raise(ReactionQuery, query or {})
-    topic = _topic(uow, topic_id, actor)
+    return _reaction_page(uow, actor, _topic(uow, topic_id, actor), q.get("after"), q["limit"])
 
+
+def _reaction_page(uow, actor, topic, after, limit):
     def load():
-        threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], q.get("after"), q["limit"])
+        threads, next_cursor = repo.reaction_page(uow.db, topic["_id"], after, limit)
         return thread_out.dump(threads), next_cursor
-    threads, next_cursor = content.get_or_load(topic, ("reactions", q.get("after"), q["limit"]), load)
+    threads, next_cursor = content.get_or_load(topic, ("reactions", after, limit), load)
     shown = [{**thread, "replies": _shown("reaction", thread["replies"], actor, topic["org"])}
              for thread in _shown("reaction", threads, actor, topic["org"])]
     return {"items": shown, "next": next_cursor}

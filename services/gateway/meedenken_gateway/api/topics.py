@@ -24,12 +24,14 @@ def create_topic(call):
 
 
 def topic_page(call, topic_id):
-    """The topic with its statements, their tallies, my answers, its polls and the follow state.
-    The three services are asked at once (one call each); when votes or notifications do not
-    answer, the page says so in ``missing`` and shows the rest."""
+    """The topic with its statements, their tallies, my answers, its polls, the follow state and
+    the first page of its reactions (``reactions``, as ``GET .../reactions`` without a cursor
+    answers it), so a client shows the page after one request. The three services are asked at
+    once (one call each); when votes or notifications do not answer, the page says so in
+    ``missing`` and shows the rest."""
     require_id(topic_id, "Topic")
     rpc = call.rpc
-    topic_call = rpc.call_async("topics", "get_topic", call.actor, topic_id)
+    topic_call = rpc.call_async("topics", "topic_page", call.actor, topic_id)
     parts = {}
     for part, service, method, query in (
             ("votes", "votes", "topic_votes", {"topic_id": topic_id, "account_id": call.account_id}),
@@ -146,7 +148,8 @@ ROUTES = [
     Route("POST", "/api/v1/topics", create_topic, "Create a topic (in draft)", auth="official", body=TopicIn,
           status=201, answer=Topic, errors=(400, 401, 403, 404, 422), tags=T),
     Route("GET", "/api/v1/topics/{topic_id}", topic_page,
-          "The topic page: statements with tallies, my answers, follow state", answer=TopicPage,
+          "The topic page: statements with tallies, my answers, follow state, the first reactions",
+          answer=TopicPage,
           errors=(404,), tags=T),
     Route("PATCH", "/api/v1/topics/{topic_id}", update_topic, "Edit a topic", auth="official",
           body=TopicPatchIn, answer=Topic, errors=(400, 401, 403, 404, 409, 422), tags=T),

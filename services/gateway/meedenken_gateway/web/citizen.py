@@ -55,8 +55,8 @@ def topic_page(web, topic_id, form_context=None):
     require_id(topic_id, "Topic")
     campaign_visit(web, topic_id, topic_url(topic_id))
     page = topics_api.topic_page(web.call(), topic_id)
-    reactions = topics_api.list_reactions(web.call(query={k: v for k, v in {
-        "after": web.req.get_param("na"), "limit": 20}.items() if v}), topic_id)
+    after = web.req.get_param("na")
+    reactions = topics_api.list_reactions(web.call(query={"after": after}), topic_id) if after else page["reactions"]
     base = web.gateway.settings.public_url
     web.render("topic.html", topic=page, org=org(web.gateway, page["org"]), reactions=reactions,
                opinions=opinions_api.for_topic_page(web.call(), page),
