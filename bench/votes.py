@@ -8,8 +8,8 @@ AMQP_URI), SecantusDB on disk in a temp folder, the three services and the gatew
    BENCH_SUPPORT_EVERY-th request supports an agenda proposal instead) for BENCH_SECONDS, then
    waits until every answer a client was told is recorded is counted;
 3. read side: a topic with BENCH_REACTIONS threaded reactions and BENCH_STATEMENTS statements
-   answered by BENCH_READ_CITIZENS citizens; BENCH_READERS citizens read its page (topic + first
-   page of reactions) for BENCH_READ_SECONDS while wrk keeps answering;
+   answered by BENCH_READ_CITIZENS citizens; BENCH_READERS citizens read its page (the topic with
+   the first page of its reactions, one request) for BENCH_READ_SECONDS while wrk keeps answering;
 4. fan-out: the topic, followed by BENCH_FOLLOWERS citizens, changes phase; time until every
    follower has the notification in the inbox;
 5. faults: Python voters answer for BENCH_FAULT_SECONDS while the votes service is killed (-9)
