@@ -69,6 +69,19 @@ def say(message):
     print(f"bench: {message}", file=sys.stderr, flush=True)
 
 
+def python_loop_ms():
+    """A million additions in pure Python, best of three: how fast this machine runs Python, so
+    runs on different machines can be set side by side (it moved threefold between sessions)."""
+    best = None
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for n in range(1_000_000):
+            total += n
+        took = (time.perf_counter() - started) * 1000
+        best = took if best is None else min(best, took)
+    return round(best, 1)
+
+
 def raw_insert_rate(mongo_uri):
     client = MongoClient(mongo_uri)
     collection = client["bench_raw"]["inserts"]
@@ -111,6 +124,7 @@ class Bench:
     # the stack ------------------------------------------------------------------------------------
 
     def start(self):
+        self.figures["python_loop_ms"] = python_loop_ms()
         port = free_port()
         if start_rabbitmq(self.processes, self.storage / "rabbitmq", port=port):
             self.private_broker, self.amqp_uri = True, f"amqp://guest:guest@127.0.0.1:{port}/"
