@@ -127,7 +127,7 @@ def test_service_metrics_count_expected_errors_and_event_handlers(platform, api,
     calls = {(s.labels["entrypoint"], s.labels["outcome"]): s.value
              for s in samples(scrape(platform.metrics_url("topics")), "meedenken_worker_calls",
                               "meedenken_worker_calls_total")}
-    assert calls.get(("get_topic", "expected_error"), 0) >= 1
+    assert calls.get(("topic_page", "expected_error"), 0) >= 1
     # the notifications service handled the publication of the topic (an event)
     def handled():
         calls = samples(scrape(platform.metrics_url("notifications")), "meedenken_worker_calls",
