@@ -155,7 +155,7 @@ class ReactionIn(Schema):
     parent_id = fields.String(validate=ID, load_default=None, allow_none=True)
 
 
-REACTIONS_PER_PAGE = 20  # without a limit; the topic page's first reactions
+REACTIONS_PER_PAGE = 20  # a page of reactions when no limit is asked, as the topic page embeds it
 
 
 class ReactionQuery(Schema):
