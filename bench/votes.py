@@ -71,7 +71,8 @@ def say(message):
 
 def python_loop_ms():
     """A million additions in pure Python, best of three: how fast this machine runs Python, so
-    runs on different machines can be set side by side (it moved threefold between sessions)."""
+    runs on different machines can be set side by side (raw insert_one moved threefold between
+    sessions)."""
     best = None
     for _ in range(3):
         started, total = time.perf_counter(), 0
