@@ -1,9 +1,11 @@
 """A state change and its event are never separated by a crash: what a process committed with its
 outbox entry, and then died before publishing, is published by any other relay of the service."""
 import uuid
+from datetime import datetime, timezone
+from types import SimpleNamespace
 
 from bson import ObjectId
-from pymongo import MongoClient
+from pymongo import MongoClient, monitoring
 
 from conftest import eventually, platform_events
 from meedenken_kit.envelope import new_event
@@ -26,9 +28,9 @@ def test_an_event_committed_by_a_process_that_died_is_still_published(platform, 
         assert eventually(lambda: outbox.find_one({"_id": entry_id}) is None)
 
 
-def relay_fixture(mongo_uri, amqp_uri):
+def relay_fixture(mongo_uri, amqp_uri, **client_options):
     from meedenken_kit.outbox import OutboxRelay, ensure_outbox_indexes
-    client = MongoClient(mongo_uri)
+    client = MongoClient(mongo_uri, **client_options)
     db = client[f"outbox-relay-{uuid.uuid4().hex[:6]}"]
     ensure_outbox_indexes(db)
     return client, db, OutboxRelay(db, "outboxtest", amqp_uri)
@@ -36,7 +38,7 @@ def relay_fixture(mongo_uri, amqp_uri):
 
 def test_the_relay_publishes_pending_and_abandoned_entries_then_deletes_them_and_leaves_live_claims(
         mongo_uri, broker_uri):
-    from datetime import datetime, timedelta, timezone
+    from datetime import timedelta
     from kombu import Connection, Queue
     from meedenken_kit.outbox import add_events, event_exchange
     client, db, relay = relay_fixture(mongo_uri, broker_uri)
@@ -76,7 +78,6 @@ def test_when_the_broker_cannot_be_reached_the_claimed_entries_are_pending_again
 
 
 def test_a_worker_that_added_events_has_the_relay_look_at_once_and_a_reading_worker_does_not(mongo_uri, broker_uri):
-    from types import SimpleNamespace
     from meedenken_kit.store import Store
     client, db, relay = relay_fixture(mongo_uri, broker_uri)
     store = Store()
@@ -92,5 +93,95 @@ def test_a_worker_that_added_events_has_the_relay_look_at_once_and_a_reading_wor
     assert relay._wake.is_set() and store._units == {}
     assert relay.publish_pending() == 1
     relay._close()
+    client.drop_database(db.name)
+    client.close()
+
+
+class Commands(monitoring.CommandListener):
+    """The database commands a client sent (name, collection), for counting what a round costs."""
+
+    def __init__(self):
+        self.sent = []
+
+    def started(self, event):
+        self.sent.append((event.command_name, event.command.get(event.command_name)))
+
+    def succeeded(self, event):
+        pass
+
+    def failed(self, event):
+        pass
+
+
+def test_a_relay_round_costs_three_database_commands_and_an_idle_look_one(mongo_uri, broker_uri):
+    from meedenken_kit.outbox import add_event
+    commands = Commands()
+    client, db, relay = relay_fixture(mongo_uri, broker_uri, event_listeners=[commands])
+    relay.release_stale_claims(datetime.now(timezone.utc))  # looked for once in a while, not every round
+    add_event(db, None, new_event("outboxtest", "thing.happened.v1", "1", {"n": 1}))
+    commands.sent.clear()
+    assert relay.publish_pending() == 1
+    assert commands.sent == [("find", "outbox"), ("update", "outbox"), ("delete", "outbox")]
+    commands.sent.clear()
+    assert relay.publish_pending() == 0
+    assert commands.sent == [("find", "outbox")]
+    relay._close()
+    client.drop_database(db.name)
+    client.close()
+
+
+def test_a_relay_publishes_only_the_entries_it_claimed_when_another_relay_took_some_meanwhile(mongo_uri, broker_uri):
+    from kombu import Connection, Queue
+    from meedenken_kit.outbox import add_event, event_exchange
+    client, db, relay = relay_fixture(mongo_uri, broker_uri)
+    events = [new_event("outboxtest", "thing.happened.v1", str(n), {"n": n}) for n in range(3)]
+    for event in events:
+        add_event(db, None, event)
+    outbox = db.outbox
+
+    class Racing:
+        """The outbox, with another relay claiming the second entry between this relay's read and claim."""
+        def __getattr__(self, name):
+            return getattr(outbox, name)
+
+        def update_many(self, query, change, **kwargs):
+            if "$in" in str(query.get("_id")):
+                second = outbox.find().sort("_id", 1).skip(1).limit(1).next()["_id"]
+                outbox.update_one({"_id": second}, {"$set": {"state": "claimed", "claim": "other",
+                                                             "claimed_at": datetime.now(timezone.utc)}})
+            return outbox.update_many(query, change, **kwargs)
+
+    relay.db = SimpleNamespace(outbox=Racing())
+    with Connection(broker_uri) as connection:
+        queue = Queue(f"outboxtest-{uuid.uuid4().hex[:6]}", exchange=event_exchange("outboxtest"),
+                      routing_key="#", auto_delete=True)
+        with connection.SimpleQueue(queue) as received:
+            assert relay.publish_pending() == 2
+            assert [received.get(timeout=5).payload["id"] for _ in range(2)] == [events[0]["id"], events[2]["id"]]
+            assert [(e["claim"], e["event"]["id"]) for e in outbox.find()] == [("other", events[1]["id"])]
+    relay._close()
+    client.drop_database(db.name)
+    client.close()
+
+
+def test_a_woken_relay_goes_on_while_it_publishes_full_batches_and_then_waits(mongo_uri, broker_uri):
+    import threading
+    from meedenken_kit.outbox import BATCH, add_event
+    client, db, relay = relay_fixture(mongo_uri, broker_uri)
+    relay.poll_seconds = 600  # only a wake, or a full batch just published, makes it look again
+    for n in range(BATCH + 3):
+        add_event(db, None, new_event("outboxtest", "thing.happened.v1", str(n), {"n": n}))
+    stop = threading.Event()
+    running = threading.Thread(target=relay.run, args=(stop,))
+    running.start()
+    try:
+        assert eventually(lambda: db.outbox.count_documents({}) == 0, timeout=60)
+        add_event(db, None, new_event("outboxtest", "thing.happened.v1", "late", {}))
+        relay.wake()  # what a worker that committed events does
+        assert eventually(lambda: db.outbox.count_documents({}) == 0, timeout=20)
+    finally:
+        stop.set()
+        relay.wake()
+        running.join(timeout=10)
     client.drop_database(db.name)
     client.close()

@@ -81,8 +81,9 @@ class OutboxRelay:
 
     def run(self, stop):
         while not stop.is_set():
+            self._wake.clear()  # before the round: a wake() while it runs makes the next one start at once
             try:
-                while self.publish_pending() and not stop.is_set():
+                while self.publish_pending() == BATCH and not stop.is_set():  # a full batch: more may wait
                     self.report_backlog()
                 self.report_backlog()
             except Exception:  # broker or database away: keep the entries, try again later
@@ -92,23 +93,25 @@ class OutboxRelay:
                 self.report_backlog()
                 stop.wait(self.poll_seconds)
             self._wake.wait(self.poll_seconds)
-            self._wake.clear()
         self._close()
 
     def publish_pending(self):
-        """Claim up to BATCH pending entries, publish them in order, mark them sent.
-        Returns the number published."""
+        """Claim up to BATCH pending entries, publish them in order, delete them. Returns the
+        number published. Three database commands when there is something to publish (read,
+        claim, delete), one when there is not."""
         now = datetime.now(timezone.utc)
         outbox = self.db.outbox
         self.release_stale_claims(now)
-        last = list(outbox.find({"state": PENDING}, {"_id": 1}).sort("_id", ASCENDING).skip(BATCH - 1).limit(1))
-        claim = uuid.uuid4().hex
-        upto = {"$lte": last[0]["_id"]} if last else {"$exists": True}
-        outbox.update_many({"state": PENDING, "_id": upto},
-                           {"$set": {"state": CLAIMED, "claim": claim, "claimed_at": now}})
-        entries = list(outbox.find({"claim": claim}).sort("_id", ASCENDING).batch_size(BATCH))
+        entries = list(outbox.find({"state": PENDING}).sort("_id", ASCENDING).limit(BATCH).batch_size(BATCH))
         if not entries:
             return 0
+        claim = uuid.uuid4().hex
+        claimed = outbox.update_many({"_id": {"$in": [entry["_id"] for entry in entries]}, "state": PENDING},
+                                     {"$set": {"state": CLAIMED, "claim": claim, "claimed_at": now}})
+        if claimed.modified_count != len(entries):  # another relay claimed some of them meanwhile
+            entries = list(outbox.find({"claim": claim}).sort("_id", ASCENDING).batch_size(BATCH))
+            if not entries:
+                return 0
         sent = False
         try:
             producer = Producer(self._channel(), exchange=self.exchange)
