@@ -1,12 +1,15 @@
 """The votes service's storage against the real database: tallies in one document per topic
-(moved there from one document per statement at start) and the answers to one statement."""
+(moved there from one document per statement at start), the answers to one statement, and the
+in-memory answers a batch counts against."""
 import uuid
 
 import pytest
 from pymongo import MongoClient
 from pymongo.errors import OperationFailure
 
+from meedenken_kit.store import UnitOfWork
 from meedenken_votes import repository as repo
+from meedenken_votes.ballots import AnswerCache, apply_ballots
 
 T1, T2 = "a" * 24, "b" * 24
 S1, S2, S3 = "1" * 24, "2" * 24, "3" * 24
@@ -66,3 +69,36 @@ def test_tallies_written_whole_never_overwrite_a_concurrent_batch(db):
     assert repo.statement_tallies(db, T1) == {S1: {"agree": 2, "version": 2}}
     first.end_session()
     second.end_session()
+
+
+class RetriedOnce(UnitOfWork):
+    """Runs a transaction's work once and throws that attempt away (as after a transient write
+    conflict), then runs it again for real."""
+
+    def transaction(self, work):
+        with self.client.start_session() as session:
+            session.start_transaction()
+            work(session)
+            session.abort_transaction()
+        return super().transaction(work)
+
+
+def test_a_batch_tried_twice_counts_once_and_leaves_the_cached_answers_equal_to_the_stored_ones(db):
+    cache = AnswerCache()
+
+    def answer(account, choice, at):
+        return {"ballot_id": f"{account}-{at}", "statement_id": S1, "topic_id": T1, "account_id": account,
+                "choice": choice, "cast_at": f"2026-11-26T10:00:0{at}.000000Z"}
+
+    first = apply_ballots(UnitOfWork(db.client, db, "votes"), cache, [answer("c1", "agree", 1), answer("c2", "disagree", 1)])
+    assert first == {S1: {"agree": 1, "disagree": 1, "pass": 0}}
+    # the second batch's first attempt is aborted: what it saw must not count as stored
+    second = apply_ballots(RetriedOnce(db.client, db, "votes"), cache, [answer("c1", "disagree", 2), answer("c3", "pass", 2)])
+    assert second == {S1: {"agree": 0, "disagree": 2, "pass": 1}}
+    version = repo.statement_tallies(db, T1)[S1]["version"]
+    assert cache.get(S1, version) == repo.answers_of(db, S1) == {
+        "c1": ("disagree", "2026-11-26T10:00:02.000000Z"), "c2": ("disagree", "2026-11-26T10:00:01.000000Z"),
+        "c3": ("pass", "2026-11-26T10:00:02.000000Z")}
+    # a ballot seen before changes nothing, and the cache still answers for the stored version
+    assert apply_ballots(UnitOfWork(db.client, db, "votes"), cache, [answer("c3", "pass", 2)]) == second
+    assert repo.statement_tallies(db, T1)[S1]["version"] == version

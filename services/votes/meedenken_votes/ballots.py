@@ -8,7 +8,10 @@ that changed) goes into the outbox. The ballot cast last wins (``cast_at``), wha
 ballot redelivered after a crash is older than or equal to what is stored, so it changes nothing.
 To know each citizen's previous answer without reading it back per ballot, the applier keeps the
 answers of the statements it counts in memory, valid only while the statement's tally version is
-the one it saw (another instance, or the RPC path, may have counted since)."""
+the one it saw (another instance, or the RPC path, may have counted since). A batch reads those
+answers without copying them and adds its own only after its transaction committed (callers hold
+the ballot box's lock, so no other batch of the process reads them meanwhile): the cost of a batch
+follows its size, not the number of answers its statements already have."""
 from collections import OrderedDict, defaultdict
 from datetime import datetime, timezone
 
@@ -29,7 +32,8 @@ def cast_now():
 
 class AnswerCache:
     """statement id -> (tally version, {account id: (choice, cast_at)}), least recently used
-    dropped first."""
+    dropped first. ``get`` gives the cached answers themselves: read them, change them only after
+    a commit, and ``put`` them back with the version that commit made."""
 
     def __init__(self, max_statements=5000):
         self.max_statements = max_statements
@@ -40,7 +44,7 @@ class AnswerCache:
         if entry is None or entry[0] != version:
             return None
         self._entries.move_to_end(statement_id)
-        return dict(entry[1])
+        return entry[1]
 
     def forget(self, statement_ids):
         for statement_id in statement_ids:
@@ -103,15 +107,14 @@ def apply_ballots(uow, cache, ballots):
             answers[statement_id] = cache.get(statement_id, version)
             if answers[statement_id] is None:
                 answers[statement_id] = repo.answers_of(uow.db, statement_id, session)
-        changed, events = {}, []
+        changed = {}
         deltas = defaultdict(lambda: defaultdict(int))
-        for (statement_id, account_id), ballot in final.items():
+        for (statement_id, account_id), ballot in final.items():  # one ballot per key: no need to see the batch's own
             previous, previous_cast_at = answers[statement_id].get(account_id, (None, ""))
             if ballot["cast_at"] <= previous_cast_at:
                 continue  # an older ballot (or the same one again): the stored answer stands
             for choice, by in domain.tally_change(previous, ballot["choice"]).items():
                 deltas[statement_id][choice] += by
-            answers[statement_id][account_id] = (ballot["choice"], ballot["cast_at"])
             changed[(statement_id, account_id)] = (ballot, previous)
         tallies = {}
         if changed:
@@ -123,13 +126,15 @@ def apply_ballots(uow, cache, ballots):
             uow.emit_many(session, STATEMENT_RESPONSE_RECORDED, recorded_events(changed.values(), tallies))
         for statement_id in statement_ids - set(tallies):
             tallies[statement_id] = stored.get(statement_id)
-        return answers, tallies
+        return answers, changed, tallies
 
     try:
-        answers, tallies = uow.transaction(txn)
+        answers, changed, tallies = uow.transaction(txn)
     except Exception:
         cache.forget(statement_ids)  # whatever went wrong, the next try reads the stored answers
         raise
+    for (statement_id, account_id), (ballot, _) in changed.items():
+        answers[statement_id][account_id] = (ballot["choice"], ballot["cast_at"])
     for statement_id, tally in tallies.items():
         cache.put(statement_id, (tally or {}).get("version", 0), answers[statement_id])
     return {statement_id: domain.tally_of(tally) for statement_id, tally in tallies.items()}
