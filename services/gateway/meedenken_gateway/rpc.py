@@ -1,22 +1,26 @@
 """A thread-safe nameko-protocol RPC client that keeps its connections open.
 
 nameko 3's standalone client opens a connection and declares a reply queue for every call
-(~100 calls/s, stack-notes.md). This one keeps a few publishing connections (publisher confirms,
-``mandatory`` so a call to a service nobody serves fails at once; a call waits for its confirm on
-a connection of its own, so calls of several threads do not queue behind each other's confirms)
-and one reply consumer thread per process, and hands replies to ``Future``s by correlation id, so
-a page can send its calls at once and wait for all (``call_async``). It reconnects when the
-broker drops it; calls whose replies were lost time out.
+(~100 calls/s, stack-notes.md). This one keeps one sending thread and one reply consumer thread
+per process, and hands replies to ``Future``s by correlation id, so a page can send its calls at
+once and wait for all (``call_async``). The sender publishes every request waiting at that moment
+back to back over one channel with publisher confirms and then waits for the broker once for all
+of them (``mandatory``: a call to a service nobody serves fails at once): the calls of a page, and
+of all requests in the process, go out together instead of each waiting for its own confirm
+before the next is sent. Requests are transient: one that a broker restart loses cannot be
+answered anyway (its reply queue goes with the connection), so the broker need not write it to
+disk before confirming. It reconnects when the broker drops it; calls whose replies were lost
+time out.
 
 Each call carries the current request's correlation id (meedenken_kit.correlation) as nameko
 context data, the AMQP header ``nameko.correlation_id``; the service's worker finds it in
 ``worker_ctx.context_data["correlation_id"]``. (The AMQP ``correlation_id`` property is another
 thing: it pairs a reply with its request.)
 """
-import queue
 import threading
+import time
 import uuid
-from concurrent.futures import Future, TimeoutError as FutureTimeout
+from concurrent.futures import Future, InvalidStateError, TimeoutError as FutureTimeout
 
 from kombu import Connection, Exchange, Producer, Queue
 from meedenken_kit import correlation
@@ -48,36 +52,121 @@ class RemoteError(RpcError):
         self.errors = exc_args[1] if len(exc_args) > 1 and isinstance(exc_args[1], dict) else {}
 
 
-class _Publisher:
-    """One confirmed publishing connection, used by one call at a time (made when first needed)."""
+def _fail(future, error):
+    try:
+        future.set_exception(error)
+    except InvalidStateError:  # its reply came first
+        pass
 
-    def __init__(self, amqp_uri):
+
+class _Sender:
+    """Publishes the requests of every thread of the process from one thread, over one channel in
+    confirm mode: all requests waiting when it wakes are sent back to back, then confirmed together.
+    A request's ``Future`` fails with ``ServiceUnavailable`` when it cannot be sent; otherwise it
+    is left for its reply."""
+
+    RETRIES = 1  # a burst the broker connection failed under is sent again once, on a new connection
+
+    def __init__(self, amqp_uri, exchange, timeout):
         self.amqp_uri = amqp_uri
-        self.producer = None
-        self.returned = []
+        self.exchange = exchange
+        self.timeout = timeout
+        self._waiting = []  # (service, future, body, options)
+        self._wake = threading.Condition()
+        self._thread = None
+        self._closed = False
+        self._connection = None
 
-    def publish(self, payload, **options):
-        if self.producer is None:
-            connection = Connection(self.amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=3)
-            connection.ensure_connection(max_retries=2)
-            self.producer = Producer(connection.channel(),
-                                     on_return=lambda exc, exchange, routing_key, message: self.returned.append(routing_key))
-        self.returned.clear()
-        self.producer.publish(payload, **options)
-        return not self.returned
+    def send(self, service, future, body, options):
+        with self._wake:
+            if self._closed:
+                raise ServiceUnavailable(service, "the client is closed")
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="rpc-sender", daemon=True)
+                self._thread.start()
+            self._waiting.append((service, future, body, options))
+            self._wake.notify()
 
-    def drop(self):
-        if self.producer is not None:
+    def close(self):
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+
+    def _run(self):
+        while True:
+            with self._wake:
+                while not self._waiting and not self._closed:
+                    self._wake.wait()
+                burst, self._waiting = self._waiting, []
+            if burst:
+                self._send(burst)
+            elif self._closed:
+                self._drop()
+                return
+
+    def _send(self, burst):
+        for attempt in range(self.RETRIES + 1):
+            first_tag = self._published if self._connection is not None else 0
             try:
-                self.producer.channel.connection.client.release()
+                unroutable = self._publish(burst)
+            except Exception as exc:
+                # what the broker confirmed went through (its reply comes as usual); the rest is sent
+                # again on a new connection (as a publish that kombu retries would be)
+                confirmed = max(0, self._confirmed - first_tag) if self._connection is not None else 0
+                self._drop()
+                burst = burst[confirmed:]
+                if attempt == self.RETRIES:
+                    for service, future, _, _ in burst:
+                        _fail(future, ServiceUnavailable(service, f"could not send the request ({exc})"))
+                continue
+            for service, future, _, _ in burst:
+                if future.correlation_id in unroutable:
+                    _fail(future, ServiceUnavailable(service, "no instance of the service is running"))
+            return
+
+    def _publish(self, burst):
+        """Publishes the burst and waits for the broker to confirm all of it; returns the
+        correlation ids of the requests it returned as unroutable."""
+        if self._connection is None:
+            connection = Connection(self.amqp_uri, connect_timeout=3)
+            connection.ensure_connection(max_retries=2)
+            channel = connection.channel()
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_confirm)
+            channel.events["basic_nack"].add(self._on_nack)
+            self._returned = set()
+            self._producer = Producer(channel, on_return=lambda exc, exchange, routing_key, message:
+                                      self._returned.add(message.properties.get("correlation_id")))
+            self._connection, self._published, self._confirmed, self._nacked = connection, 0, 0, False
+        self._returned.clear()
+        for _, _, body, options in burst:
+            self._producer.publish(body, serializer="json", exchange=self.exchange, mandatory=True, delivery_mode=1,
+                                   **options)
+            self._published += 1
+        deadline = time.monotonic() + self.timeout
+        while self._confirmed < self._published:
+            if self._nacked:
+                raise RpcError("the broker refused (nacked) a request")
+            self._connection.drain_events(timeout=max(0.001, deadline - time.monotonic()))
+        return set(self._returned)
+
+    def _on_confirm(self, delivery_tag, multiple):
+        # replies to one channel come in order, so an ack (single or multiple) confirms up to its tag
+        self._confirmed = max(self._confirmed, delivery_tag)
+
+    def _on_nack(self, delivery_tag, multiple):
+        self._nacked = True
+
+    def _drop(self):
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.release()
             except Exception:
                 pass
-            self.producer = None
 
 
 class RpcClient:
-    PUBLISHERS = 4  # calls of a process waiting for their confirms at once
-
     def __init__(self, amqp_uri, timeout=10.0, exchange="nameko-rpc"):
         self.amqp_uri = amqp_uri
         self.timeout = timeout
@@ -85,9 +174,7 @@ class RpcClient:
         self.reply_to = f"rpc.reply-gateway-{uuid.uuid4().hex}"
         self._pending = {}
         self._pending_lock = threading.Lock()
-        self._publishers = queue.LifoQueue()  # the most recently used first: few connections when calm
-        for _ in range(self.PUBLISHERS):
-            self._publishers.put(_Publisher(amqp_uri))
+        self._sender = _Sender(amqp_uri, self.exchange, timeout)
         self._stop = threading.Event()
         self._listening = threading.Event()
         self._consumer = threading.Thread(target=self._consume_replies, name="rpc-replies", daemon=True)
@@ -99,50 +186,32 @@ class RpcClient:
         return self.result(service, self.call_async(service, method, *args, **kwargs))
 
     def call_async(self, service, method, *args, **kwargs):
-        """Send the request now; ``result(service, future)`` waits for the answer."""
+        """Hand the request to the sender; ``result(service, future)`` waits for the answer (or
+        raises what kept the request from being sent)."""
         if not self._listening.wait(self.timeout):
             raise ServiceUnavailable(service, "no connection to the message broker")
-        correlation_id = uuid.uuid4().hex
         future = Future()
+        future.correlation_id = uuid.uuid4().hex
+        request_id = correlation.current()
         with self._pending_lock:
-            self._pending[correlation_id] = future
-        try:
-            self._publish(service, method, correlation_id, {"args": args, "kwargs": kwargs})
-        except BaseException:
-            with self._pending_lock:
-                self._pending.pop(correlation_id, None)
-            raise
-        future.correlation_id = correlation_id
+            self._pending[future.correlation_id] = future
+        self._sender.send(service, future, {"args": args, "kwargs": kwargs}, {
+            "routing_key": f"{service}.{method}", "reply_to": self.reply_to, "correlation_id": future.correlation_id,
+            "headers": {correlation.AMQP_HEADER: request_id} if request_id else {}})
         return future
 
     def result(self, service, future):
         try:
             response = future.result(self.timeout)
         except FutureTimeout:
+            raise ServiceUnavailable(service, "no answer in time") from None
+        finally:  # answered (the reply consumer took it out), timed out or never sent: not pending
             with self._pending_lock:
                 self._pending.pop(future.correlation_id, None)
-            raise ServiceUnavailable(service, "no answer in time") from None
         error = response.get("error")
         if error:
             raise RemoteError(service, error.get("exc_type"), error.get("value"), error.get("exc_args") or [])
         return response.get("result")
-
-    def _publish(self, service, method, correlation_id, payload):
-        request_id = correlation.current()
-        headers = {correlation.AMQP_HEADER: request_id} if request_id else {}
-        publisher = self._publishers.get()
-        try:
-            routed = publisher.publish(payload, serializer="json", exchange=self.exchange,
-                                       routing_key=f"{service}.{method}", reply_to=self.reply_to,
-                                       correlation_id=correlation_id, headers=headers, mandatory=True, retry=True,
-                                       retry_policy={"max_retries": 2, "interval_start": 0.1})
-        except Exception as exc:
-            publisher.drop()
-            raise ServiceUnavailable(service, f"could not send the request ({exc})") from None
-        finally:
-            self._publishers.put(publisher)
-        if not routed:
-            raise ServiceUnavailable(service, "no instance of the service is running")
 
     # replies ----------------------------------------------------------------------------------
 
@@ -160,9 +229,5 @@ class RpcClient:
 
     def close(self):
         self._stop.set()
+        self._sender.close()
         self._consumer.join(timeout=3)
-        while True:  # a publisher that a call still holds is dropped with its process
-            try:
-                self._publishers.get_nowait().drop()
-            except queue.Empty:
-                break
