@@ -17,6 +17,7 @@ context data, the AMQP header ``nameko.correlation_id``; the service's worker fi
 ``worker_ctx.context_data["correlation_id"]``. (The AMQP ``correlation_id`` property is another
 thing: it pairs a reply with its request.)
 """
+import logging
 import threading
 import time
 import uuid
@@ -26,6 +27,8 @@ from kombu import Connection, Exchange, Producer, Queue
 from meedenken_kit import correlation
 
 from .consuming import consume
+
+log = logging.getLogger(__name__)
 
 
 class RpcError(Exception):
@@ -65,7 +68,7 @@ class _Sender:
     A request's ``Future`` fails with ``ServiceUnavailable`` when it cannot be sent; otherwise it
     is left for its reply."""
 
-    RETRIES = 1  # a burst the broker connection failed under is sent again once, on a new connection
+    RETRIES = 1  # what a broken connection left unconfirmed is sent again once, on a new connection
 
     def __init__(self, amqp_uri, exchange, timeout):
         self.amqp_uri = amqp_uri
@@ -99,22 +102,25 @@ class _Sender:
                     self._wake.wait()
                 burst, self._waiting = self._waiting, []
             if burst:
-                self._send(burst)
+                try:
+                    self._send(burst)
+                except Exception as exc:  # the sender must go on: every call of the process goes through it
+                    log.exception("rpc sender: a burst of %d requests failed", len(burst))
+                    for service, future, _, _ in burst:
+                        _fail(future, ServiceUnavailable(service, f"could not send the request ({exc})"))
             elif self._closed:
                 self._drop()
                 return
 
     def _send(self, burst):
         for attempt in range(self.RETRIES + 1):
-            first_tag = self._published if self._connection is not None else 0
             try:
                 unroutable = self._publish(burst)
             except Exception as exc:
                 # what the broker confirmed went through (its reply comes as usual); the rest is sent
                 # again on a new connection (as a publish that kombu retries would be)
-                confirmed = max(0, self._confirmed - first_tag) if self._connection is not None else 0
+                burst = [burst[position] for position in sorted(self._unconfirmed.values())]
                 self._drop()
-                burst = burst[confirmed:]
                 if attempt == self.RETRIES:
                     for service, future, _, _ in burst:
                         _fail(future, ServiceUnavailable(service, f"could not send the request ({exc})"))
@@ -126,7 +132,9 @@ class _Sender:
 
     def _publish(self, burst):
         """Publishes the burst and waits for the broker to confirm all of it; returns the
-        correlation ids of the requests it returned as unroutable."""
+        correlation ids of the requests it returned as unroutable. ``_unconfirmed`` (delivery tag
+        -> position in the burst) holds what the broker has not confirmed yet."""
+        self._unconfirmed = {position: position for position in range(len(burst))}  # none published yet
         if self._connection is None:
             connection = Connection(self.amqp_uri, connect_timeout=3)
             connection.ensure_connection(max_retries=2)
@@ -137,22 +145,24 @@ class _Sender:
             self._returned = set()
             self._producer = Producer(channel, on_return=lambda exc, exchange, routing_key, message:
                                       self._returned.add(message.properties.get("correlation_id")))
-            self._connection, self._published, self._confirmed, self._nacked = connection, 0, 0, False
+            self._connection, self._published = connection, 0
+        self._unconfirmed = {self._published + 1 + position: position for position in range(len(burst))}
         self._returned.clear()
+        self._nacked = False
         for _, _, body, options in burst:
             self._producer.publish(body, serializer="json", exchange=self.exchange, mandatory=True, delivery_mode=1,
                                    **options)
             self._published += 1
         deadline = time.monotonic() + self.timeout
-        while self._confirmed < self._published:
+        while self._unconfirmed:
             if self._nacked:
                 raise RpcError("the broker refused (nacked) a request")
             self._connection.drain_events(timeout=max(0.001, deadline - time.monotonic()))
         return set(self._returned)
 
     def _on_confirm(self, delivery_tag, multiple):
-        # replies to one channel come in order, so an ack (single or multiple) confirms up to its tag
-        self._confirmed = max(self._confirmed, delivery_tag)
+        for tag in [tag for tag in self._unconfirmed if tag <= delivery_tag] if multiple else [delivery_tag]:
+            self._unconfirmed.pop(tag, None)
 
     def _on_nack(self, delivery_tag, multiple):
         self._nacked = True
