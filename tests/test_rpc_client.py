@@ -87,5 +87,5 @@ def test_a_call_to_a_service_nobody_serves_fails_at_once(client):
 def test_a_sender_whose_connection_broke_connects_again_for_the_next_call(client, echo):
     name, _ = echo
     assert client.call(name, "twice", 1) == 2
-    client._sender._connection.connection.transport.sock.shutdown(socket.SHUT_RDWR)  # as when the broker drops it
+    client._sender.publisher._connection.connection.transport.sock.shutdown(socket.SHUT_RDWR)  # as when the broker drops it
     assert client.call(name, "twice", 2) == 4

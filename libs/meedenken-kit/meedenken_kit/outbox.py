@@ -15,9 +15,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from bson import ObjectId
-from kombu import Connection, Exchange, Producer
+from kombu import Exchange
 from pymongo import ASCENDING
 
+from .confirms import ConfirmedPublisher
 from .envelope import short_type
 from .metrics import EVENTS_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING
 
@@ -71,8 +72,7 @@ class OutboxRelay:
         self.amqp_uri = amqp_uri
         self.poll_seconds = poll_seconds
         self._wake = threading.Event()
-        self._connection = None
-        self._confirm_channel = None
+        self._publisher = ConfirmedPublisher(amqp_uri)
         self._backlog_counted_at = None
         self._stale_claims_checked_at = None
 
@@ -114,14 +114,11 @@ class OutboxRelay:
                 return 0
         sent = False
         try:
-            producer = Producer(self._channel(), exchange=self.exchange)
-            for entry in entries:
-                for event in events_of(entry):
-                    producer.publish(
-                        event, serializer="json", routing_key=short_type(event), delivery_mode=2,
-                        message_id=event["id"], type=event["type"], declare=[self.exchange])
-                    self._published += 1
-            self._await_confirms()
+            self._publisher.publish_all([
+                (event, {"serializer": "json", "exchange": self.exchange, "routing_key": short_type(event),
+                         "delivery_mode": 2, "message_id": event["id"], "type": event["type"],
+                         "declare": [self.exchange]})
+                for entry in entries for event in events_of(entry)], CONFIRM_TIMEOUT_SECONDS)
             sent = True
             for entry in entries:
                 for event in events_of(entry):
@@ -158,46 +155,5 @@ class OutboxRelay:
             return
         OUTBOX_PENDING.labels(self.service).set(pending)
 
-    def _channel(self):
-        """A channel in confirm mode; publishes do not wait one by one (``_await_confirms`` waits
-        for the whole batch at once, which is where the broker's throughput is)."""
-        if self._connection is None:
-            connection = Connection(self.amqp_uri, connect_timeout=5)
-            connection.ensure_connection(max_retries=3)
-            channel = connection.channel()
-            channel.confirm_select()
-            channel.events["basic_ack"].add(self._on_ack)
-            channel.events["basic_nack"].add(self._on_nack)
-            self._connection, self._confirm_channel = connection, channel
-            self._published, self._confirmed, self._acked_out_of_order, self._nacked = 0, 0, set(), False
-        return self._confirm_channel
-
-    def _on_ack(self, delivery_tag, multiple):
-        if multiple:
-            self._confirmed = max(self._confirmed, delivery_tag)
-        else:
-            self._acked_out_of_order.add(delivery_tag)
-        while self._confirmed + 1 in self._acked_out_of_order:
-            self._confirmed += 1
-            self._acked_out_of_order.discard(self._confirmed)
-
-    def _on_nack(self, delivery_tag, multiple):
-        self._nacked = True
-
-    def _await_confirms(self, timeout=CONFIRM_TIMEOUT_SECONDS):
-        deadline = time.monotonic() + timeout
-        while self._confirmed < self._published:
-            if self._nacked:
-                raise RuntimeError("the broker refused (nacked) an event")
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError("the broker did not confirm the published events in time")
-            self._connection.drain_events(timeout=remaining)
-
     def _close(self):
-        if self._connection is not None:
-            try:
-                self._connection.release()
-            except Exception:
-                pass
-            self._connection = None
+        self._publisher.close()

@@ -19,12 +19,12 @@ thing: it pairs a reply with its request.)
 """
 import logging
 import threading
-import time
 import uuid
 from concurrent.futures import Future, InvalidStateError, TimeoutError as FutureTimeout
 
-from kombu import Connection, Exchange, Producer, Queue
+from kombu import Exchange, Queue
 from meedenken_kit import correlation
+from meedenken_kit.confirms import ConfirmedPublisher
 
 from .consuming import consume
 
@@ -71,14 +71,13 @@ class _Sender:
     RETRIES = 1  # what a broken connection left unconfirmed is sent again once, on a new connection
 
     def __init__(self, amqp_uri, exchange, timeout):
-        self.amqp_uri = amqp_uri
         self.exchange = exchange
         self.timeout = timeout
         self._waiting = []  # (service, future, body, options)
         self._wake = threading.Condition()
         self._thread = None
         self._closed = False
-        self._connection = None
+        self.publisher = ConfirmedPublisher(amqp_uri, connect_timeout=3)
 
     def send(self, service, future, body, options):
         with self._wake:
@@ -109,18 +108,21 @@ class _Sender:
                     for service, future, _, _ in burst:
                         _fail(future, ServiceUnavailable(service, f"could not send the request ({exc})"))
             elif self._closed:
-                self._drop()
+                self.publisher.close()
                 return
 
     def _send(self, burst):
         for attempt in range(self.RETRIES + 1):
             try:
-                unroutable = self._publish(burst)
+                unroutable = self.publisher.publish_all([
+                    (body, {**options, "serializer": "json", "exchange": self.exchange, "mandatory": True,
+                            "delivery_mode": 1, "message_id": future.correlation_id})
+                    for _, future, body, options in burst], self.timeout)
             except Exception as exc:
                 # what the broker confirmed went through (its reply comes as usual); the rest is sent
                 # again on a new connection (as a publish that kombu retries would be)
-                burst = [burst[position] for position in sorted(self._unconfirmed.values())]
-                self._drop()
+                burst = [burst[position] for position in sorted(self.publisher.unconfirmed.values())]
+                self.publisher.close()
                 if attempt == self.RETRIES:
                     for service, future, _, _ in burst:
                         _fail(future, ServiceUnavailable(service, f"could not send the request ({exc})"))
@@ -129,51 +131,6 @@ class _Sender:
                 if future.correlation_id in unroutable:
                     _fail(future, ServiceUnavailable(service, "no instance of the service is running"))
             return
-
-    def _publish(self, burst):
-        """Publishes the burst and waits for the broker to confirm all of it; returns the
-        correlation ids of the requests it returned as unroutable. ``_unconfirmed`` (delivery tag
-        -> position in the burst) holds what the broker has not confirmed yet."""
-        self._unconfirmed = {position: position for position in range(len(burst))}  # none published yet
-        if self._connection is None:
-            connection = Connection(self.amqp_uri, connect_timeout=3)
-            connection.ensure_connection(max_retries=2)
-            channel = connection.channel()
-            channel.confirm_select()
-            channel.events["basic_ack"].add(self._on_confirm)
-            channel.events["basic_nack"].add(self._on_nack)
-            self._returned = set()
-            self._producer = Producer(channel, on_return=lambda exc, exchange, routing_key, message:
-                                      self._returned.add(message.properties.get("correlation_id")))
-            self._connection, self._published = connection, 0
-        self._unconfirmed = {self._published + 1 + position: position for position in range(len(burst))}
-        self._returned.clear()
-        self._nacked = False
-        for _, _, body, options in burst:
-            self._producer.publish(body, serializer="json", exchange=self.exchange, mandatory=True, delivery_mode=1,
-                                   **options)
-            self._published += 1
-        deadline = time.monotonic() + self.timeout
-        while self._unconfirmed:
-            if self._nacked:
-                raise RpcError("the broker refused (nacked) a request")
-            self._connection.drain_events(timeout=max(0.001, deadline - time.monotonic()))
-        return set(self._returned)
-
-    def _on_confirm(self, delivery_tag, multiple):
-        for tag in [tag for tag in self._unconfirmed if tag <= delivery_tag] if multiple else [delivery_tag]:
-            self._unconfirmed.pop(tag, None)
-
-    def _on_nack(self, delivery_tag, multiple):
-        self._nacked = True
-
-    def _drop(self):
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.release()
-            except Exception:
-                pass
 
 
 class RpcClient:
