@@ -9,6 +9,19 @@ import time
 
 from kombu import Connection, Producer
 
+from . import fastjson
+
+fastjson.install()  # the JSON of every message through orjson
+
+
+def release_quietly(connection):
+    """Close a connection that may already be broken (what it raises then is of no use)."""
+    if connection is not None:
+        try:
+            connection.release()
+        except Exception:
+            pass
+
 
 class ConfirmedPublisher:
     """One connection, made when first needed and again after ``close()``. Not thread-safe: one
@@ -46,11 +59,7 @@ class ConfirmedPublisher:
 
     def close(self):
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.release()
-            except Exception:
-                pass
+        release_quietly(connection)
 
     def _open(self):
         connection = Connection(self.amqp_uri, connect_timeout=self.connect_timeout)

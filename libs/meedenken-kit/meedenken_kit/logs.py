@@ -5,14 +5,13 @@ when the line is written for an action with a known correlation id (meedenken_ki
 ``exception`` for a traceback; and the structured fields a caller passes as
 ``extra={"fields": {...}}`` (e.g. the gateway's access lines: method, route, status, duration_ms).
 """
-import json
 import logging
 import os
 import sys
 import threading
 from datetime import datetime, timezone
 
-from . import correlation
+from . import correlation, fastjson
 
 RESERVED = ("time", "level", "service", "logger", "message", "correlation_id", "exception")
 
@@ -40,7 +39,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         elif record.stack_info:
             entry["exception"] = self.formatStack(record.stack_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return fastjson.dumps_answer(entry).decode("utf-8")
 
 
 def capture_stray_output():

@@ -17,8 +17,12 @@ from concurrent.futures import Future
 
 from kombu import Connection, Exchange, Producer, Queue
 
+from . import fastjson
+from .confirms import release_quietly
 from .deadletter import dead_letter_arguments, dead_letter_items, declare_dead_letter_queue
 from .mongo import is_transient
+
+fastjson.install()  # the JSON of every message through orjson
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +135,7 @@ class PackingPublisher:
 
     def _drop(self):
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.release()
-            except Exception:
-                pass
+        release_quietly(connection)
 
     def close(self):
         """Sends what is waiting, then closes the connection."""

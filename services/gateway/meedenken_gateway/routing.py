@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import falcon
 from marshmallow import ValidationError
+from meedenken_kit import fastjson
 
 from .problems import Problem
 
@@ -180,7 +181,7 @@ class PathResource:
             payload.send(req, resp)
         elif payload is not None:
             resp.content_type = falcon.MEDIA_JSON
-            resp.text = json.dumps(payload, ensure_ascii=False, default=str)
+            resp.data = fastjson.dumps_answer(payload)
 
 
 def mount(app, gateway, routes):
