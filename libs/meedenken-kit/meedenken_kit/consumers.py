@@ -111,9 +111,10 @@ class ReplyPublisher:
     confirms: a reply goes to the caller's own transient queue, so a confirm tells the service
     nothing it could act on (a reply lost with the broker times out at the caller either way),
     while waiting for it costs every call a round trip. nameko's publisher took a connection from
-    its pool, built a producer and wrapped the publish in kombu's retry policy for every reply:
-    four times the CPU of the publish itself. A broken connection is made again once; when that
-    fails too the reply is lost (``OperationalError``), as with nameko's."""
+    its pool, built a producer and wrapped the publish in kombu's retry policy for every reply
+    (0.20 ms of CPU per reply, against 0.055 ms on a kept channel; decision 22). A broken
+    connection is made again once; when that fails too the reply is lost (``OperationalError``),
+    as with nameko's."""
 
     use_confirms = False
     _connections = {}  # (broker address, ssl, login method) -> (connection, channel)

@@ -5,14 +5,14 @@ JSON; with the standard library, encoding and decoding a topic page (~50 kB) cos
 the topics service more than a tenth of their CPU for the page. orjson does it in a fraction.
 
 ``install()`` makes it kombu's ``json`` serializer (the content type stays ``application/json``,
-so other clients read our messages as before); the kit's modules that talk to the broker call it. What orjson would say otherwise than kombu's own
-JSON goes through kombu's: kombu writes datetimes, decimals and bytes as ``{"__type__": ...,
-"__value__": ...}`` and turns them back into those types when reading; orjson refuses keys that
-are not strings and integers beyond 64 bits, and reads integers of 19 digits and more (which may
-not fit in 64 bits) as floats. orjson writes no spaces after separators and UTF-8 instead of
-``\\u`` escapes: the same JSON. One difference is kept on purpose: NaN and infinities, which JSON
-cannot express, are written as ``null`` (Python's json writes ``NaN`` and ``Infinity``, which other
-clients cannot read); both are still read."""
+so other clients read our messages as before); the kit's modules that talk to the broker call it.
+What orjson would say otherwise than kombu's own JSON goes through kombu's: kombu writes
+datetimes, decimals and bytes as ``{"__type__": ..., "__value__": ...}`` and turns them back into
+those types when reading; orjson refuses keys that are not strings and integers beyond 64 bits,
+and reads integers of 19 digits and more (which may not fit in 64 bits) as floats. orjson writes
+no spaces after separators and UTF-8 instead of ``\\u`` escapes: the same JSON. One difference is
+kept on purpose: NaN and infinities, which JSON cannot express, are written as ``null`` (Python's
+json writes ``NaN`` and ``Infinity``, which other clients cannot read); both are still read."""
 import json
 import re
 
