@@ -13,6 +13,7 @@ and reads integers of 19 digits and more (which may not fit in 64 bits) as float
 no spaces after separators and UTF-8 instead of ``\\u`` escapes: the same JSON. One difference is
 kept on purpose: NaN and infinities, which JSON cannot express, are written as ``null`` (Python's
 json writes ``NaN`` and ``Infinity``, which other clients cannot read); both are still read."""
+import functools
 import json
 import re
 
@@ -30,8 +31,13 @@ def _kombu_json():
     return kombu_json
 
 
+@functools.cache
+def _kombu_encoder():
+    return _kombu_json().JSONEncoder()
+
+
 def _kombu_typed(value):
-    return _kombu_json().JSONEncoder().default(value)
+    return _kombu_encoder().default(value)
 
 
 def dumps(value):
