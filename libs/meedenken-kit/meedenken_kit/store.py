@@ -1,5 +1,6 @@
 """The Mongo dependency of a nameko service: one client per process, transactions, the outbox
 (and its relay, run as a managed thread) and the idempotent-consumer guard."""
+import bisect
 import threading
 from datetime import datetime, timezone
 
@@ -72,6 +73,42 @@ class UnitOfWork:
             if processed.find_one({"_id": event_id}, {"_id": 1}):
                 return False
             raise
+
+    def apply_once_in_chunks(self, event_id, items, size, work):
+        """``work(session, chunk)`` for the distinct ``items`` (strings), in order, ``size`` at a
+        time, each chunk in its own transaction that also records how far the event got: a
+        redelivery goes on after the last chunk committed, an event applied before (in chunks or
+        by ``apply_once``) changes nothing, and no transaction grows with the number of items (an
+        event may reach every follower of a topic). Returns how many items were applied now."""
+        processed = self.db.processed_events
+        items = sorted(set(items))
+
+        def next_chunk(session):
+            mark = processed.find_one({"_id": event_id}, session=session)
+            if mark is not None and mark.get("done", True):  # apply_once's marks have no "done"
+                return None
+            start = bisect.bisect_right(items, mark["after"]) if mark is not None else 0
+            chunk = items[start:start + size]
+            if chunk:
+                work(session, chunk)
+            processed.update_one({"_id": event_id}, {"$set": {
+                "at": datetime.now(timezone.utc), "after": chunk[-1] if chunk else None,
+                "done": start + size >= len(items)}}, upsert=True, session=session)
+            return len(chunk), start + size >= len(items)
+
+        applied = 0
+        while True:
+            try:
+                step = self.transaction(next_chunk)
+            except DuplicateKeyError:
+                if processed.find_one({"_id": event_id}, {"_id": 1}):  # a concurrent delivery was first
+                    continue
+                raise
+            if step is None:
+                return applied
+            applied += step[0]
+            if step[1]:
+                return applied
 
 
 class Store(DependencyProvider):

@@ -47,6 +47,8 @@ def on_notification_created(uow, queue, event):
     """A mail at once, a mark for the next digest, or nothing, as the recipient wants it; only for
     a confirmed address. The job's id is the notification's: never two mails for one."""
     d = load_or_raise(NotificationCreatedData, event["data"])
+    if not mails.may_mail(repo.mail_recipient(uow.db, d["account_id"])):
+        return  # most recipients of a fan-out: one read, and nothing to record that it was handled
 
     def work(session):
         recipient = repo.mail_recipient(uow.db, d["account_id"], session)

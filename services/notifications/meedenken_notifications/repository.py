@@ -57,9 +57,8 @@ def follower_count(db, topic_id, session=None):
     return int(doc["followers"]) if doc else 0
 
 
-def followers(db, topic_id, session=None):
-    return [f["account_id"] for f in db.follows.find({"topic_id": topic_id}, {"account_id": 1},
-                                                     session=session).batch_size(BATCH)]
+def followers(db, topic_id):
+    return [f["account_id"] for f in db.follows.find({"topic_id": topic_id}, {"account_id": 1}).batch_size(BATCH)]
 
 
 def insert_notifications(db, session, notifications):

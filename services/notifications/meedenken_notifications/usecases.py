@@ -63,10 +63,14 @@ def mark_read(uow, payload):
     uow.transaction(txn)
 
 
-def _notify(uow, event, kind, accounts, topic_id, subject_id, params):
-    """Create one notification per recipient, once per event id, with its event in the outbox."""
-    uow.apply_once(event["id"], lambda session: create_notifications(
-        uow, session, kind, accounts(session), topic_id, subject_id, params, event["id"]))
+FAN_OUT_CHUNK = 500  # recipients per transaction: a phase change may reach 10,000 followers
+
+
+def _notify(uow, event, kind, recipients, topic_id, subject_id, params):
+    """Create one notification per recipient, once per event id, with its event in the outbox; many
+    recipients in chunks, each chunk its own transaction (UnitOfWork.apply_once_in_chunks)."""
+    uow.apply_once_in_chunks(event["id"], recipients, FAN_OUT_CHUNK, lambda session, chunk: create_notifications(
+        uow, session, kind, chunk, topic_id, subject_id, params, event["id"]))
 
 
 def create_notifications(uow, session, kind, accounts, topic_id, subject_id, params, cause):
@@ -75,14 +79,14 @@ def create_notifications(uow, session, kind, accounts, topic_id, subject_id, par
         {"account_id": account, "type": kind, "topic_id": topic_id, "subject_id": subject_id,
          "params": params, "read": False, "created_at": at, "cause": cause}
         for account in accounts])
-    if created:  # one outbox entry for all of them: a phase change may reach 10,000 followers
+    if created:  # one outbox entry for all of them
         uow.emit_many(session, NOTIFICATION_CREATED, [(notification["_id"], {
             "notification_id": notification["_id"], "account_id": notification["account_id"],
             "type": kind, "topic_id": topic_id, "subject_id": subject_id}) for notification in created])
 
 
 def _followers_but(uow, topic_id, actor_id):
-    return lambda session: domain.recipients(repo.followers(uow.db, topic_id, session), actor_id)
+    return domain.recipients(repo.followers(uow.db, topic_id), actor_id)
 
 
 def on_statement_published(uow, event):
@@ -103,19 +107,19 @@ def on_reaction_posted(uow, event):
     d = load_or_raise(ReactionPostedData, event["data"])
     if not d["official_answer"] or not d["parent_author_id"]:
         return
-    _notify(uow, event, domain.OFFICIAL_ANSWER, lambda session: domain.recipients([d["parent_author_id"]], d["author_id"]),
+    _notify(uow, event, domain.OFFICIAL_ANSWER, domain.recipients([d["parent_author_id"]], d["author_id"]),
             d["topic_id"], d["reaction_id"], {"topic_title": d["topic_title"]})
 
 
 def on_threshold_reached(uow, event):
     d = load_or_raise(ThresholdReachedData, event["data"])
-    _notify(uow, event, domain.THRESHOLD_REACHED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
+    _notify(uow, event, domain.THRESHOLD_REACHED, domain.recipients([d["author_id"]], d["actor_id"]),
             None, d["proposal_id"], {"title": d["title"], "supports": d["supports"]})
 
 
 def on_proposal_answered(uow, event):
     d = load_or_raise(ProposalAnsweredData, event["data"])
-    _notify(uow, event, domain.PROPOSAL_ANSWERED, lambda session: domain.recipients([d["author_id"]], d["actor_id"]),
+    _notify(uow, event, domain.PROPOSAL_ANSWERED, domain.recipients([d["author_id"]], d["actor_id"]),
             None, d["proposal_id"], {"title": d["title"]})
 
 
@@ -125,8 +129,7 @@ def on_topic_decided(uow, event, services):
     d = load_or_raise(TopicDecidedData, event["data"])
     participants = [account for service in services for account in service.participants_of_topic(d["topic_id"])]
     _notify(uow, event, domain.TOPIC_DECIDED,
-            lambda session: domain.recipients(participants + repo.followers(uow.db, d["topic_id"], session),
-                                              d["actor_id"]),
+            domain.recipients(participants + repo.followers(uow.db, d["topic_id"]), d["actor_id"]),
             d["topic_id"], d["topic_id"], {"topic_title": d["title"]})
 def on_poll_opened(uow, event):
     _notify_poll(uow, event, domain.POLL_OPENED)
@@ -144,7 +147,7 @@ def _notify_poll(uow, event, kind):
 
 def _notify_author(uow, event, kind):
     d = load_or_raise(ModerationData, event["data"])
-    _notify(uow, event, kind, lambda session: domain.recipients([d["author_id"]], d["actor_id"]), d["topic_id"],
+    _notify(uow, event, kind, domain.recipients([d["author_id"]], d["actor_id"]), d["topic_id"],
             d["item_id"], {"kind": d["kind"], "reason": d["reason"]})
 
 
