@@ -15,13 +15,35 @@ kept on purpose: NaN and infinities, which JSON cannot express, are written as `
 json writes ``NaN`` and ``Infinity``, which other clients cannot read); both are still read."""
 import functools
 import json
-import re
 
 import orjson
 
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-# kombu's typed values, or a number that may not fit in 64 bits (a false alarm only costs time)
-_KOMBU_DECODES = re.compile(rb'"__type__"|\d{19}')
+_DIGITS_ONLY = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))  # a digit to "0", the rest to " "
+_LONG_RUN = b"0" * 19
+
+
+def _kombu_decodes(raw):
+    """Whether ``raw`` holds kombu's typed values or a number that may not fit in 64 bits (which
+    orjson would read as a float). A JSON number starts the text or follows ':', '[' or ',', so
+    digits in a string (the id 000…0123, say) are no number; a false alarm only costs time. Found
+    with bytes operations: a regular expression scanning a 50 kB page took three times as long as
+    orjson reading it."""
+    if b'"__type__"' in raw:
+        return True
+    flat = raw.translate(_DIGITS_ONLY)
+    start = flat.find(_LONG_RUN)
+    while start != -1:  # the first digit of a run of 19 or more
+        before = start - 1
+        while before >= 0 and raw[before] in b" \t\r\n-":
+            before -= 1
+        if before < 0 or raw[before] in b":[,":
+            return True
+        end = flat.find(b" ", start)
+        if end == -1:
+            return False
+        start = flat.find(_LONG_RUN, end)
+    return False
 
 
 def _kombu_json():
@@ -51,7 +73,7 @@ def dumps(value):
 def loads(data):
     """What kombu's ``json`` serializer reads from ``data`` (bytes or text)."""
     raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if not _KOMBU_DECODES.search(raw):
+    if not _kombu_decodes(raw):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:

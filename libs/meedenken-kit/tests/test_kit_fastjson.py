@@ -18,6 +18,7 @@ VALUES = [
     {"amount": Decimal("12.50"), "raw": b"bytes", "id": uuid.UUID(int=7).hex},
     {1: "a key that is no string", "nested": {2: [3]}},
     {"big": 2 ** 70, "negative": -(2 ** 64), "phone": "0612345678901234567890"},
+    [2 ** 70, -(2 ** 66)], 2 ** 65, {"spaced": [1, 2 ** 66]},
     "just text",
 ]
 
@@ -30,6 +31,20 @@ def test_a_message_reads_back_as_kombu_s_json_would_have_it(value):
     assert _same(kombu.serialization.loads(body, content_type, encoding), expected)
     # and what kombu's own JSON wrote (another client, an older instance) reads the same
     assert _same(fastjson.loads(kombu_json.dumps(value)), expected)
+
+
+def test_digits_in_a_string_are_read_by_orjson_and_big_numbers_by_kombu(monkeypatch):
+    def kombu_must_not_read():
+        raise AssertionError("read by kombu's JSON")
+    monkeypatch.setattr(fastjson, "_kombu_json", kombu_must_not_read)
+    ids = {"args": [{"account_id": "000000000000000000000123", "topic_id": "6b07dc6dc5f3c50877279ea9"}],
+           "text": "IBAN NL91 ABNA 0417 1643 00 en 1234567890123456789012"}
+    assert fastjson.loads(json.dumps(ids).encode()) == ids
+    monkeypatch.undo()
+    # a false alarm goes through kombu, and reads the same
+    assert fastjson.loads(b'{"text": "a: 1234567890123456789"}') == {"text": "a: 1234567890123456789"}
+    assert fastjson.loads(b' {"n": 12345678901234567890123}') == {"n": 12345678901234567890123}
+    assert fastjson.loads(b"\n12345678901234567890123") == 12345678901234567890123
 
 
 def test_what_json_cannot_express_is_written_as_null():
