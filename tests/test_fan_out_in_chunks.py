@@ -1,9 +1,10 @@
 """An event that reaches many (a phase change reaches every follower of a topic) is applied in
 chunks, each in its own transaction that records how far the event got, against the real
 Mongo-wire server: every recipient gets one notification, a redelivery after a crash between two
-chunks goes on where the last commit left off, two deliveries at once apply nothing twice, and no
+chunks goes on where the last commit left off, two deliveries at once apply nothing twice, no
 transaction or outbox entry grows with the audience (MongoDB refuses a document over 16 MB: one
-outbox entry for 50,000 followers' events would be that)."""
+outbox entry for 31,000 followers' events would be that), and what the chunks emit is published
+only once the last one committed."""
 import threading
 
 import pytest
@@ -35,7 +36,8 @@ def applied_items(db):
 
 
 def apply_to(uow, event_id, items, fail_on_chunk=None):
-    """Records every item it is given in ``applied``; raises when it gets chunk ``fail_on_chunk``."""
+    """Records every item it is given in ``applied``, with an event each; raises when it gets chunk
+    ``fail_on_chunk``."""
     chunks = []
 
     def work(session, chunk):
@@ -43,6 +45,7 @@ def apply_to(uow, event_id, items, fail_on_chunk=None):
         if len(chunks) == fail_on_chunk:
             raise RuntimeError("the process died here")
         uow.db.applied.insert_many([{"item": item, "event": event_id} for item in chunk], session=session)
+        uow.emit_many(session, "item.applied.v1", [(item, {"item": item}) for item in chunk])
     return uow.apply_once_in_chunks(event_id, items, 500, work), chunks
 
 
@@ -60,11 +63,15 @@ def test_a_redelivery_after_a_crash_between_chunks_applies_only_what_was_not_com
     with pytest.raises(RuntimeError):
         apply_to(uow, "event-2", items, fail_on_chunk=2)
     assert sorted(applied_items(uow.db)) == sorted(items)[:500]  # the first chunk committed, the second did not
+    assert [entry["state"] for entry in uow.db.outbox.find()] == ["held"]  # its events wait for the rest
     joined_meanwhile = ids(3)
     count, chunks = apply_to(uow, "event-2", items + joined_meanwhile)
     after_mark = [item for item in joined_meanwhile if item > sorted(items)[499]]
     assert count == 600 + len(after_mark)
     assert sorted(applied_items(uow.db)) == sorted(sorted(items) + after_mark)
+    entries = list(uow.db.outbox.find().sort("_id"))
+    assert [(entry["state"], "hold" in entry) for entry in entries] == [("pending", False)] * 3
+    assert sorted(e["data"]["item"] for entry in entries for e in entry["events"]) == sorted(sorted(items) + after_mark)
 
 
 def test_an_event_applied_whole_before_is_not_applied_again(uow):
@@ -98,8 +105,9 @@ def test_a_phase_change_notifies_every_follower_once_in_bounded_transactions_and
     usecases.on_phase_changed(uow, event)  # delivered again
     notified = [n["account_id"] for n in uow.db.notifications.find({"cause": event["id"]})]
     assert sorted(notified) == sorted(followers)  # each once, and not the official who changed it
-    entries = list(uow.db.outbox.find())
-    assert [len(entry["events"]) for entry in entries] == [500, 500, 234]
+    entries = list(uow.db.outbox.find().sort("_id"))
+    assert [(len(entry["events"]), entry["state"]) for entry in entries] == [(500, "pending"), (500, "pending"),
+                                                                             (234, "pending")]
     assert sorted(e["data"]["account_id"] for entry in entries for e in entry["events"]) == sorted(followers)
 
 

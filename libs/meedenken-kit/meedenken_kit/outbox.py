@@ -25,6 +25,7 @@ from .metrics import EVENTS_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING
 log = logging.getLogger(__name__)
 
 PENDING, CLAIMED, SENT = "pending", "claimed", "sent"  # SENT: only in outboxes of earlier versions
+HELD = "held"  # committed, published only once released (the chunks of one event, see add_events)
 BATCH = 500
 CLAIM_TIMEOUT = timedelta(seconds=60)
 CONFIRM_TIMEOUT_SECONDS = 30.0
@@ -45,14 +46,25 @@ def ensure_outbox_indexes(db):
     db.outbox.delete_many({"state": SENT})
 
 
-def add_event(db, session, event):
-    db.outbox.insert_one({"_id": ObjectId(), "state": PENDING, "event": event}, session=session)
+def _entry(hold):
+    return {"_id": ObjectId(), "state": PENDING} if hold is None else {"_id": ObjectId(), "state": HELD, "hold": hold}
 
 
-def add_events(db, session, events):
-    """Several events of one transaction as one outbox entry (one write, published in order)."""
+def add_event(db, session, event, hold=None):
+    db.outbox.insert_one({**_entry(hold), "event": event}, session=session)
+
+
+def add_events(db, session, events, hold=None):
+    """Several events of one transaction as one outbox entry (one write, published in order).
+    With ``hold``, the entry waits for ``release(db, session, hold)`` before it is published."""
     if events:
-        db.outbox.insert_one({"_id": ObjectId(), "state": PENDING, "events": events}, session=session)
+        db.outbox.insert_one({**_entry(hold), "events": events}, session=session)
+
+
+def release(db, session, hold):
+    """The entries held under ``hold`` are published from now on."""
+    db.outbox.update_many({"state": HELD, "hold": hold}, {"$set": {"state": PENDING}, "$unset": {"hold": ""}},
+                          session=session)
 
 
 def events_of(entry):

@@ -12,7 +12,7 @@ from . import correlation
 from .envelope import new_event
 from .mongo import connect, in_transaction
 from .production import refuse_development_defaults
-from .outbox import OutboxRelay, add_event, add_events, ensure_outbox_indexes
+from .outbox import OutboxRelay, add_event, add_events, ensure_outbox_indexes, release
 
 KEEP_PROCESSED_SECONDS = 30 * 24 * 3600
 
@@ -26,6 +26,7 @@ class UnitOfWork:
         self.service = service
         self._correlation_id = correlation_id
         self.emitted = False  # an event was added to the outbox (its transaction may still abort)
+        self._hold = None  # while an event is applied in chunks: what they emit is held until the last
 
     @property
     def correlation_id(self):
@@ -40,7 +41,7 @@ class UnitOfWork:
     def emit(self, session, short_type, subject, data):
         """Record an event in the outbox, committed with the caller's transaction."""
         event = new_event(self.service, short_type, subject, data, correlation_id=self.correlation_id)
-        add_event(self.db, session, event)
+        add_event(self.db, session, event, self._hold)
         self.emitted = True
         return event
 
@@ -51,7 +52,7 @@ class UnitOfWork:
         events = [new_event(self.service, short_type, item[0], item[1],
                             correlation_id=(item[2] if len(item) > 2 else None) or default)
                   for item in items]
-        add_events(self.db, session, events)
+        add_events(self.db, session, events, self._hold)
         self.emitted = True
         return events
 
@@ -79,7 +80,9 @@ class UnitOfWork:
         time, each chunk in its own transaction that also records how far the event got: a
         redelivery goes on after the last chunk committed, an event applied before (in chunks or
         by ``apply_once``) changes nothing, and no transaction grows with the number of items (an
-        event may reach every follower of a topic). Returns how many items were applied now."""
+        event may reach every follower of a topic). What the chunks emit is published once the
+        last one commits, as if it were one transaction: consumers of those events do not compete
+        with the chunks still to come. Returns how many items were applied now."""
         processed = self.db.processed_events
         items = sorted(set(items))
 
@@ -88,27 +91,32 @@ class UnitOfWork:
             if mark is not None and mark.get("done", True):  # apply_once's marks have no "done"
                 return None
             start = bisect.bisect_right(items, mark["after"]) if mark is not None else 0
-            chunk = items[start:start + size]
+            chunk, done = items[start:start + size], start + size >= len(items)
             if chunk:
                 work(session, chunk)
+            if done:
+                release(self.db, session, event_id)
             processed.update_one({"_id": event_id}, {"$set": {
-                "at": datetime.now(timezone.utc), "after": chunk[-1] if chunk else None,
-                "done": start + size >= len(items)}}, upsert=True, session=session)
-            return len(chunk), start + size >= len(items)
+                "at": datetime.now(timezone.utc), "after": chunk[-1] if chunk else None, "done": done}},
+                upsert=True, session=session)
+            return len(chunk), done
 
-        applied = 0
-        while True:
-            try:
-                step = self.transaction(next_chunk)
-            except DuplicateKeyError:
-                if processed.find_one({"_id": event_id}, {"_id": 1}):  # a concurrent delivery was first
-                    continue
-                raise
-            if step is None:
-                return applied
-            applied += step[0]
-            if step[1]:
-                return applied
+        applied, self._hold = 0, event_id
+        try:
+            while True:
+                try:
+                    step = self.transaction(next_chunk)
+                except DuplicateKeyError:
+                    if processed.find_one({"_id": event_id}, {"_id": 1}):  # a concurrent delivery was first
+                        continue
+                    raise
+                if step is None:
+                    return applied
+                applied += step[0]
+                if step[1]:
+                    return applied
+        finally:
+            self._hold = None
 
 
 class Store(DependencyProvider):

@@ -79,7 +79,7 @@ def create_notifications(uow, session, kind, accounts, topic_id, subject_id, par
         {"account_id": account, "type": kind, "topic_id": topic_id, "subject_id": subject_id,
          "params": params, "read": False, "created_at": at, "cause": cause}
         for account in accounts])
-    if created:  # one outbox entry for all of them
+    if created:  # one outbox entry for all of them (a fan-out's chunk: 500)
         uow.emit_many(session, NOTIFICATION_CREATED, [(notification["_id"], {
             "notification_id": notification["_id"], "account_id": notification["account_id"],
             "type": kind, "topic_id": topic_id, "subject_id": subject_id}) for notification in created])
