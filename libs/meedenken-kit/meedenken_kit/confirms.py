@@ -11,7 +11,9 @@ from kombu import Connection, Producer
 
 from . import fastjson
 
-fastjson.install()  # the JSON of every message through orjson
+# the JSON of every message through orjson: every kit module that talks to the broker (consumers,
+# partitioned, outbox) and the gateway's RPC client import this one
+fastjson.install()
 
 
 def release_quietly(connection):

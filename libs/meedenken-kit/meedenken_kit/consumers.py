@@ -14,7 +14,6 @@ import functools
 import logging
 import sys
 
-import amqp
 import amqp.exceptions
 import eventlet
 import eventlet.semaphore
@@ -28,14 +27,12 @@ from nameko.rpc import Responder
 from nameko.events import EventHandler
 from nameko.exceptions import RpcTimeout, UnknownService, UnserializableValueError, serialize
 
-from . import correlation, fastjson
+from . import correlation
 from .confirms import release_quietly
 from .deadletter import dead_letter_arguments, declare_dead_letter_queue
 from .envelope import CORRELATION_ATTRIBUTE, parse_event
 from .metrics import EVENTS_DEAD_LETTERED, EVENTS_RETRIED
 from .mongo import is_transient
-
-fastjson.install()  # the JSON of every message through orjson
 
 log = logging.getLogger(__name__)
 RETRY_DELAY_SECONDS = 1.0

@@ -5,7 +5,8 @@ JSON; with the standard library, encoding and decoding a topic page (~50 kB) cos
 the topics service more than a tenth of their CPU for the page. orjson does it in a fraction.
 
 ``install()`` makes it kombu's ``json`` serializer (the content type stays ``application/json``,
-so other clients read our messages as before); the kit's modules that talk to the broker call it.
+so other clients read our messages as before); ``confirms``, which every kit module that talks
+to the broker imports, calls it.
 What orjson would say otherwise than kombu's own JSON goes through kombu's: kombu writes
 datetimes, decimals and bytes as ``{"__type__": ..., "__value__": ...}`` and turns them back into
 those types when reading; orjson refuses keys that are not strings and integers beyond 64 bits,
@@ -91,7 +92,7 @@ def dumps_answer(value):
 
 
 def install():
-    """Make ``dumps`` and ``loads`` kombu's ``json`` serializer (the kit's modules that talk to the
-    broker call it when they are imported)."""
+    """Make ``dumps`` and ``loads`` kombu's ``json`` serializer (``confirms`` calls it when it is
+    imported)."""
     from kombu import serialization
     serialization.register("json", dumps, loads, content_type="application/json", content_encoding="utf-8")

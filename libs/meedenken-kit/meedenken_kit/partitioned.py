@@ -17,12 +17,9 @@ from concurrent.futures import Future
 
 from kombu import Connection, Exchange, Producer, Queue
 
-from . import fastjson
 from .confirms import release_quietly
 from .deadletter import dead_letter_arguments, dead_letter_items, declare_dead_letter_queue
 from .mongo import is_transient
-
-fastjson.install()  # the JSON of every message through orjson
 
 log = logging.getLogger(__name__)
 
