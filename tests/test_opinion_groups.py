@@ -47,13 +47,15 @@ def camps(api, cli):
 
 
 def computed(api, topic_id):
-    """The stored result once it counts every participant (the service recomputes at most every
-    OPINION_INTERVAL_SECONDS; polled, never timed)."""
+    """The stored result once it counts every answer: one computed while the last citizen was still
+    answering counts all participants but not all their answers (the service recomputes at most
+    every OPINION_INTERVAL_SECONDS; polled, never timed)."""
     def ready():
         answer = api.get(f"/api/v1/topics/{topic_id}/opinion-groups")
         assert answer.status_code == 200, answer.text
         result = answer.json()
-        return result if result["participants"] == 2 * CAMP_SIZE else None
+        everyone = result["participants"] == 2 * CAMP_SIZE and result["answers"] == 2 * CAMP_SIZE * 5
+        return result if everyone else None
     return eventually(ready, timeout=90, interval=0.5)
 
 

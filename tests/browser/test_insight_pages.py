@@ -22,7 +22,7 @@ def test_opinion_groups_on_the_topic_page(page, site, api):
                                       (right, "disagree" if camp == "a" else "agree"), (shared, "agree")):
                 assert api.put(f"/api/v1/statements/{statement}/response", {"choice": choice},
                                token=token).status_code == 200
-    eventually(lambda: api.get(f"/api/v1/topics/{topic_id}/opinion-groups").json()["participants"] == 12,
+    eventually(lambda: api.get(f"/api/v1/topics/{topic_id}/opinion-groups").json()["answers"] == 12 * 3,
                timeout=90, interval=0.5)
     page.goto(f"/onderwerpen/{topic_id}")
     section = page.locator("#meningsgroepen")

@@ -758,6 +758,8 @@ class ConsensusStatement(Schema):
 class OpinionGroups(Schema):
     computed_at = fields.DateTime(allow_none=True)
     participants = fields.Integer(metadata={"description": "citizens who answered at least 3 statements"})
+    answers = fields.Integer(metadata={"description": "the participants' answers the result counts (agree, "
+                                                      "disagree and pass)"})
     groups = fields.List(fields.Nested(OpinionGroup))
     consensus = fields.List(fields.Nested(ConsensusStatement))
     reason = fields.String(allow_none=True, metadata={

@@ -57,8 +57,8 @@ def answer_matrix(answers):
     return list(statements), matrix
 
 
-def empty(reason, participants=0):
-    return {"participants": participants, "groups": [], "consensus": [], "reason": reason}
+def empty(reason, participants=0, answers=0):
+    return {"participants": participants, "answers": answers, "groups": [], "consensus": [], "reason": reason}
 
 
 def opinion_groups(statement_ids, matrix, settings=Settings()):
@@ -68,14 +68,14 @@ def opinion_groups(statement_ids, matrix, settings=Settings()):
         return empty("too_few_statements")
     counted = answered.sum(axis=1) >= min(settings.min_answers, len(statement_ids))
     matrix, answered = matrix[counted], answered[counted]
-    participants = len(matrix)
+    participants, answers = len(matrix), int(answered.sum())
     if participants < settings.min_participants:
-        return empty("too_few_participants", participants)
+        return empty("too_few_participants", participants, answers)
     labels = cluster(project(matrix, answered), settings.seed, settings.min_group_size)
     sizes = np.bincount(labels)
     shown = [g for g in np.argsort(-sizes, kind="stable") if sizes[g] >= settings.min_group_size]
     if not shown:
-        return empty("groups_too_small", participants)
+        return empty("groups_too_small", participants, answers)
     members = np.eye(len(sizes))[labels]  # participants × groups, one-hot
     agree_in = members.T @ (matrix == 1.0)  # groups × statements
     seen_in = members.T @ answered
@@ -84,7 +84,7 @@ def opinion_groups(statement_ids, matrix, settings=Settings()):
                "representative": representative(statement_ids, agree_in[g], seen_in[g], agree_all - agree_in[g],
                                                 seen_all - seen_in[g], settings)}
               for number, g in enumerate(shown, start=1)]
-    return {"participants": participants, "groups": groups,
+    return {"participants": participants, "answers": answers, "groups": groups,
             "consensus": consensus(statement_ids, agree_in[shown], seen_in[shown], agree_all, seen_all, settings),
             "reason": None}
 

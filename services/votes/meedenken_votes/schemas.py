@@ -126,6 +126,7 @@ class OpinionGroupsOut(Schema):
     """A topic's opinion groups: counts and shares only, never who is in a group."""
     computed_at = fields.DateTime(allow_none=True)
     participants = fields.Integer()
+    answers = fields.Integer()
     groups = fields.List(fields.Nested(OpinionGroupOut))
     consensus = fields.List(fields.Nested(ConsensusOut))
     reason = fields.String(allow_none=True)

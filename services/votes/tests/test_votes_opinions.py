@@ -35,6 +35,7 @@ def test_two_camps_and_the_consensus_statement_are_found():
     result = opinion_groups(*answer_matrix(planted()))
     assert result["reason"] is None
     assert result["participants"] == 80
+    assert result["answers"] == len(planted())
     assert [g["id"] for g in result["groups"]] == [1, 2]
     assert all(36 <= g["size"] <= 44 for g in result["groups"])  # a noisy answerer may land in the other camp
     sides = []
@@ -66,8 +67,10 @@ def test_the_same_answers_give_the_same_groups():
 
 
 def test_too_few_participants_give_an_empty_result_with_a_reason():
-    result = opinion_groups(*answer_matrix(planted(per_camp=4)))
-    assert result == {"participants": 8, "groups": [], "consensus": [], "reason": "too_few_participants"}
+    answers = planted(per_camp=4)
+    result = opinion_groups(*answer_matrix(answers))
+    assert result == {"participants": 8, "answers": len(answers), "groups": [], "consensus": [],
+                      "reason": "too_few_participants"}
 
 
 def test_groups_under_the_minimum_size_are_not_shown():
