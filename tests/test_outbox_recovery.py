@@ -189,11 +189,18 @@ def test_a_woken_relay_goes_on_while_it_publishes_full_batches_and_then_waits(mo
 
 def test_held_entries_wait_for_their_release(mongo_uri, broker_uri):
     from kombu import Connection, Queue
+    from prometheus_client import REGISTRY
     from meedenken_kit.outbox import add_events, event_exchange, release
     client, db, relay = relay_fixture(mongo_uri, broker_uri)
     events = [new_event("outboxtest", "thing.happened.v1", str(n), {"n": n}) for n in range(3)]
     add_events(db, None, events[:1], hold="fan-out-1")
     add_events(db, None, events[1:2], hold="fan-out-2")
+
+    def backlog():
+        relay.report_backlog(force=True)
+        return [REGISTRY.get_sample_value(f"meedenken_outbox_{state}", {"service": "outboxtest"})
+                for state in ("pending", "held")]
+    assert backlog() == [0, 2]
     with Connection(broker_uri) as connection:
         queue = Queue(f"outboxtest-{uuid.uuid4().hex[:6]}", exchange=event_exchange("outboxtest"),
                       routing_key="#", auto_delete=True)
@@ -204,6 +211,7 @@ def test_held_entries_wait_for_their_release(mongo_uri, broker_uri):
             assert relay.publish_pending() == 2
             assert [received.get(timeout=5).payload["id"] for _ in range(2)] == [events[0]["id"], events[2]["id"]]
             assert [(e["state"], e["hold"]) for e in db.outbox.find()] == [("held", "fan-out-2")]
+            assert backlog() == [0, 1]
     relay._close()
     client.drop_database(db.name)
     client.close()

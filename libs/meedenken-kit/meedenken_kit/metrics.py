@@ -24,6 +24,10 @@ WORKER_DURATION = Histogram(
 OUTBOX_PENDING = Gauge(
     "meedenken_outbox_pending", "Events in the service's outbox not yet published (pending or claimed)",
     ["service"], multiprocess_mode="livemax")
+OUTBOX_HELD = Gauge(
+    "meedenken_outbox_held", "Events in the service's outbox held until the fan-out that wrote them "
+    "has applied its last chunk (one that stays up: a fan-out dead-lettered half done)",
+    ["service"], multiprocess_mode="livemax")
 EVENTS_PUBLISHED = Counter(
     "meedenken_events_published", "Events the outbox relay published (confirmed by the broker)",
     ["service", "type"])

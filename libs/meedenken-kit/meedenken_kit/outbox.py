@@ -20,7 +20,7 @@ from pymongo import ASCENDING
 
 from .confirms import ConfirmedPublisher
 from .envelope import short_type
-from .metrics import EVENTS_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING
+from .metrics import EVENTS_PUBLISHED, OUTBOX_FAILURES, OUTBOX_HELD, OUTBOX_PENDING
 
 log = logging.getLogger(__name__)
 
@@ -74,8 +74,8 @@ def events_of(entry):
 class OutboxRelay:
     """Publishes the outbox of one service database. ``run(stop)`` loops until ``stop`` is set;
     ``wake()`` makes it look at once (called after a transaction that added events commits).
-    Metrics: ``meedenken_events_published_total``, ``meedenken_outbox_pending`` (counted at most
-    once a second), ``meedenken_outbox_publish_failures_total``."""
+    Metrics: ``meedenken_events_published_total``, ``meedenken_outbox_pending`` and
+    ``meedenken_outbox_held`` (counted at most once a second), ``meedenken_outbox_publish_failures_total``."""
 
     def __init__(self, db, service, amqp_uri, poll_seconds=1.0):
         self.db = db
@@ -154,18 +154,21 @@ class OutboxRelay:
                                    {"$set": {"state": PENDING}, "$unset": {"claim": ""}})
 
     def report_backlog(self, force=False):
-        """Set ``meedenken_outbox_pending`` to the entries not yet sent (at most once a second
-        unless forced; a database that does not answer leaves the last value)."""
+        """Set ``meedenken_outbox_pending`` to the entries not yet sent and ``meedenken_outbox_held``
+        to those waiting for their release (at most once a second unless forced; a database that
+        does not answer leaves the last values)."""
         now = time.monotonic()
         if not force and self._backlog_counted_at is not None and now - self._backlog_counted_at < BACKLOG_EVERY_SECONDS:
             return
         self._backlog_counted_at = now
         try:
             pending = self.db.outbox.count_documents({"state": {"$in": [PENDING, CLAIMED]}})
+            held = self.db.outbox.count_documents({"state": HELD})
         except Exception as exc:
             log.debug("outbox relay: cannot count the backlog (%s)", exc)
             return
         OUTBOX_PENDING.labels(self.service).set(pending)
+        OUTBOX_HELD.labels(self.service).set(held)
 
     def _close(self):
         self._publisher.close()
