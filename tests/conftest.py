@@ -189,6 +189,15 @@ def cli(platform):
     return lambda *args: admin_cli(platform, *args)
 
 
+def clear_of_window_end(window_seconds, needed=30):
+    """Rate limits count in fixed windows aligned to the clock: when fewer than ``needed`` seconds
+    are left of this one, sleep into the next, so a sequence of counted requests is not split by a
+    window that starts afresh."""
+    left = window_seconds - time.time() % window_seconds
+    if left < needed:
+        time.sleep(left + 0.05)
+
+
 def eventually(check, timeout=20, interval=0.2):
     """Poll ``check`` until it returns something truthy; returns it (asserting it arrived)."""
     deadline = time.monotonic() + timeout

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import eventually
+from conftest import clear_of_window_end, eventually
+from meedenken_gateway.residency import REDEEM_LIMIT
 from test_polls import Co, ids, options
 from test_web import Browser
 
@@ -100,6 +101,7 @@ def test_a_citizen_verifies_the_address_on_the_profile(co, platform, api, cli, t
     code = next(csv.DictReader(out.open(encoding="utf-8")))["code"]
     browser = citizen(co, platform, api, 3)
     assert "Code uit uw brief" in browser.get("/profiel").text
+    clear_of_window_end(REDEEM_LIMIT.window_seconds)
     wrong = browser.post("/profiel/woonplaats", {"organisatie": co.org, "code": "ABCD-EFGH-JKMN"}, csrf_from="/profiel")
     assert wrong.status_code == 422 and "Deze code kennen we niet" in wrong.text
     done = browser.post("/profiel/woonplaats", {"organisatie": co.org, "code": code}, csrf_from="/profiel", follow=True)

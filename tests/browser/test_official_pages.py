@@ -86,7 +86,7 @@ def test_official_journey_in_the_browser(page, site, api):
     page.goto(f"/beheer/{site.org}")
     question_id = question.json()["id"]
     card = page.locator(".meedenken-queue-item", has=page.locator(f"input[name=onderwerp][value='{topic_id}']")).first
-    assert "Komt er een hek omheen?" in card.inner_text() and re.search(r"wacht .*(seconde|minuut)", card.inner_text())
+    assert "Komt er een hek omheen?" in card.inner_text() and re.search(r"wacht .*(seconde|minu)", card.inner_text())
     card.get_by_label(re.compile("Officieel antwoord aan")).fill("Ja, een laag hek met een poortje.")
     assert "antwoord is geplaatst" in submit(page, card.get_by_role("button", name="Beantwoorden"))
     assert "Komt er een hek omheen?" not in page.locator("section[aria-labelledby=wachtend]").inner_text()
