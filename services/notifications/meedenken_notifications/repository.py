@@ -1,4 +1,5 @@
 """The only module of the notifications service that knows collections, indexes and queries."""
+import zlib
 from datetime import datetime, timezone
 
 from bson import ObjectId
@@ -6,6 +7,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 BATCH = 500
+FOLLOW_COUNT_SHARDS = 16
 
 
 def now():
@@ -35,7 +37,7 @@ def add_follow(db, session, topic_id, account_id):
         return False
     db.follows.insert_one({"_id": follow_key(topic_id, account_id), "topic_id": topic_id,
                            "account_id": account_id, "at": now()}, session=session)
-    db.follow_counts.update_one({"_id": topic_id}, {"$inc": {"followers": 1}}, upsert=True, session=session)
+    _count_follow(db, session, topic_id, account_id, 1)
     return True
 
 
@@ -44,7 +46,7 @@ def remove_follow(db, session, topic_id, account_id):
     result = db.follows.delete_one({"_id": follow_key(topic_id, account_id)}, session=session)
     if not result.deleted_count:
         return False
-    db.follow_counts.update_one({"_id": topic_id}, {"$inc": {"followers": -1}}, session=session)
+    _count_follow(db, session, topic_id, account_id, -1)
     return True
 
 
@@ -52,9 +54,21 @@ def is_following(db, topic_id, account_id, session=None):
     return db.follows.find_one({"_id": follow_key(topic_id, account_id)}, {"_id": 1}, session=session) is not None
 
 
+def _count_follow(db, session, topic_id, account_id, by):
+    """A topic's follower count is kept in FOLLOW_COUNT_SHARDS documents, each account always in
+    the same one: with a single document every two follows of a busy topic at the same time
+    conflicted and one transaction started again (24 follows/s with 16 at once, 60/s one by one)."""
+    shard = zlib.crc32(account_id.encode()) % FOLLOW_COUNT_SHARDS
+    db.follow_counts.update_one({"_id": f"{topic_id}:{shard:02d}"}, {"$inc": {"followers": by}}, upsert=True,
+                                session=session)
+
+
 def follower_count(db, topic_id, session=None):
-    doc = db.follow_counts.find_one({"_id": topic_id}, session=session)
-    return int(doc["followers"]) if doc else 0
+    """The sum of the topic's shards; its ids sort between ``topic_id`` and ``topic_id;``, which also
+    takes in the single document (``_id`` the topic id) of counts kept before the shards."""
+    docs = db.follow_counts.find({"_id": {"$gte": topic_id, "$lt": topic_id + ";"}}, {"followers": 1},
+                                 session=session)
+    return sum(int(doc["followers"]) for doc in docs)
 
 
 def followers(db, topic_id):
@@ -265,7 +279,7 @@ def follows_of(db, account_id):
 
 def forget_follows(db, session, account_id):
     for follow in db.follows.find({"account_id": account_id}, {"topic_id": 1}, session=session):
-        db.follow_counts.update_one({"_id": follow["topic_id"]}, {"$inc": {"followers": -1}}, session=session)
+        _count_follow(db, session, follow["topic_id"], account_id, -1)
     db.follows.delete_many({"account_id": account_id}, session=session)
 
 
