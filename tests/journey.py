@@ -257,7 +257,7 @@ def run_journey(api, cli):
     poll = api.post(f"/api/v1/topics/{topic_id}/polls", {
         "question": "Waar komen de bankjes?", "kind": "single", "options": [{"label": "Langs het water"},
                                                                            {"label": "Bij de speeltuin"}],
-        "opens_at": now.isoformat(), "closes_at": (now + timedelta(seconds=3)).isoformat(), "binding": True,
+        "opens_at": now.isoformat(), "closes_at": (now + timedelta(seconds=6)).isoformat(), "binding": True,
         "secret": True, "electorate": "residents"}, token=official)
     assert poll.status_code == 201, poll.text
     j.ids["poll"] = poll_id = poll.json()["id"]

@@ -32,7 +32,7 @@ def polls(site, api):
         "multiple": make_poll(api, site, "multiple", [("Bomen", None), ("Bankjes", None), ("Fontein", None)],
                               max_choices=2),
         "secret": make_poll(api, site, "single", [("Ja", None), ("Nee", None)], secret=True),
-        "closed": make_poll(api, site, "ranked", [("Noord", None), ("Oost", None), ("Zuid", None)], closes=4),
+        "closed": make_poll(api, site, "ranked", [("Noord", None), ("Oost", None), ("Zuid", None)], closes=8),
         "scheduled": make_poll(api, site, "single", [("Ja", None), ("Nee", None)], opens=3600, closes=7200),
     }
     north, east, south = (o["id"] for o in made["closed"]["options"])
