@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from kombu import Connection, Exchange, Queue, binding
+from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -50,6 +51,19 @@ def processes(tmp_path_factory):
 @pytest.fixture(scope="session")
 def mongo_uri(processes):
     return os.environ.get("TEST_MONGO_URI") or start_secantus(processes, ":memory:")
+
+
+@pytest.fixture
+def notifications_uow(mongo_uri):
+    """The notifications service's unit of work on a database of its own (no broker, no service)."""
+    from meedenken_kit.store import UnitOfWork
+    from meedenken_notifications import repository
+    client = MongoClient(mongo_uri)
+    name = f"notifications_{uuid.uuid4().hex[:8]}"
+    repository.ensure_indexes(client[name])
+    yield UnitOfWork(client, client[name], "notifications")
+    client.drop_database(name)
+    client.close()
 
 
 @pytest.fixture(scope="session")

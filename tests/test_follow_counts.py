@@ -6,22 +6,15 @@ import zlib
 
 import pytest
 from bson import ObjectId
-from pymongo import MongoClient
 from pymongo.errors import OperationFailure
 
-from meedenken_kit.store import UnitOfWork
 from meedenken_notifications import repository as repo
 from meedenken_notifications import usecases
 
 
 @pytest.fixture
-def uow(mongo_uri):
-    client = MongoClient(mongo_uri)
-    name = f"follow_counts_{ObjectId()}"
-    repo.ensure_indexes(client[name])
-    yield UnitOfWork(client, client[name], "notifications")
-    client.drop_database(name)
-    client.close()
+def uow(notifications_uow):
+    return notifications_uow
 
 
 def shard_of(account_id):
