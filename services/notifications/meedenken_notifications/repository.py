@@ -7,7 +7,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.errors import DuplicateKeyError, OperationFailure
 
 BATCH = 500
-FOLLOW_COUNT_SHARDS = 16
+FOLLOW_COUNT_SHARDS = 8
 
 
 def now():
@@ -64,10 +64,11 @@ def _count_follow(db, session, topic_id, account_id, by):
 
 
 def follower_count(db, topic_id, session=None):
-    """The sum of the topic's shards; its ids sort between ``topic_id`` and ``topic_id;``, which also
-    takes in the single document (``_id`` the topic id) of counts kept before the shards."""
-    docs = db.follow_counts.find({"_id": {"$gte": topic_id, "$lt": topic_id + ";"}}, {"followers": 1},
-                                 session=session)
+    """The sum of the topic's shards and of the single document (``_id`` the topic id) of counts kept
+    before the shards. Named one by one: SecantusDB scans the whole collection for a range of ids
+    (55 ms with 200 topics), where it looks up the 9 ids in about 0.7 ms (one id: 0.45 ms)."""
+    ids = [topic_id] + [f"{topic_id}:{shard:02d}" for shard in range(FOLLOW_COUNT_SHARDS)]
+    docs = db.follow_counts.find({"_id": {"$in": ids}}, {"followers": 1}, session=session)
     return sum(int(doc["followers"]) for doc in docs)
 
 

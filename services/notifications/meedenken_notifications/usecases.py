@@ -18,11 +18,12 @@ def _set_follow(uow, payload, following):
     change, event_type = (repo.add_follow, TOPIC_FOLLOWED) if following else (repo.remove_follow, TOPIC_UNFOLLOWED)
 
     def txn(session):
-        if change(uow.db, session, data["topic_id"], data["account_id"]):
+        changed = change(uow.db, session, data["topic_id"], data["account_id"])
+        count = repo.follower_count(uow.db, data["topic_id"], session)
+        if changed:
             uow.emit(session, event_type, data["topic_id"], {
-                "topic_id": data["topic_id"], "account_id": data["account_id"],
-                "follower_count": repo.follower_count(uow.db, data["topic_id"], session)})
-        return repo.follower_count(uow.db, data["topic_id"], session)
+                "topic_id": data["topic_id"], "account_id": data["account_id"], "follower_count": count})
+        return count
     return {"following": following, "follower_count": uow.transaction(txn)}
 
 
