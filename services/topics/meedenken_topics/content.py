@@ -9,7 +9,7 @@ decodes every thread of the topic to sort them); a hot topic is read far more of
 import threading
 from collections import OrderedDict
 
-STRIPES = 64  # loads of one part run one at a time; readers meanwhile wait for its result
+from .locks import KeyedLocks
 
 
 class TopicContent:
@@ -17,7 +17,7 @@ class TopicContent:
         self.max_items = max_items
         self._items = OrderedDict()
         self._lock = threading.Lock()
-        self._loading = [threading.Lock() for _ in range(STRIPES)]
+        self._loading = KeyedLocks()  # loads of one part run one at a time; readers wait for the result
 
     def get_or_load(self, topic, part, load):
         """``load()``'s result for ``(topic, part)`` at the topic's current content version or
@@ -26,7 +26,7 @@ class TopicContent:
         found = self._current(key, version)
         if found is not None:
             return found[0]
-        with self._loading[hash(key) % STRIPES]:
+        with self._loading.of(key):
             found = self._current(key, version)  # loaded meanwhile by the reader we waited for
             if found is not None:
                 return found[0]

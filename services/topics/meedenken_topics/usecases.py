@@ -7,6 +7,7 @@ from meedenken_kit.personal_data import REMOVE, Part, PersonalData, either_way
 
 from . import domain, matching, moderation, moderation_usecases, repository as repo
 from .content import TopicContent
+from .locks import KeyedLocks
 from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED,
                      REACTION_POSTED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
@@ -87,6 +88,18 @@ def list_orgs(uow):
 def _topic(uow, topic_id, actor, session=None):
     topic = repo.get_topic(uow.db, _valid_id(topic_id, "Topic"), session)
     return domain.require_visible(topic, actor)
+
+
+TOPIC_WRITES = KeyedLocks()
+
+
+def _contribute(uow, topic_id, txn):
+    """Commit a contribution with the topic's counters. The counters live on the topic document,
+    so two contributions to one topic at the same time conflict and one transaction starts over
+    (in a bench, 2,000 reactions took 39 s one at a time and 71 s eight at a time); this process's
+    contributions to one topic therefore wait for each other instead."""
+    with TOPIC_WRITES.of(topic_id):
+        return uow.transaction(txn)
 
 
 def create_topic(uow, actor, payload):
@@ -218,7 +231,7 @@ def add_statement(uow, actor, topic_id, payload):
             uow.emit(session, STATEMENT_PUBLISHED, statement["_id"], _statement_event(statement, topic, actor))
         else:
             repo.content_changed(uow.db, session, topic["_id"])
-    uow.transaction(txn)
+    _contribute(uow, topic["_id"], txn)
     return statement_out.dump(statement)
 
 
@@ -310,7 +323,7 @@ def post_reaction(uow, actor, topic_id, payload):
             "topic_title": topic["title"], "parent_id": reaction["parent_id"],
             "parent_author_id": parent["author_id"] if parent else None, "author_id": actor["id"],
             "official_answer": official_answer})
-    uow.transaction(txn)
+    _contribute(uow, topic["_id"], txn)
     return reaction_out.dump(reaction)
 
 
@@ -448,7 +461,7 @@ def propose_solution(uow, actor, topic_id, payload):
         uow.emit(session, SOLUTION_PROPOSED, solution["_id"], {
             "solution_id": solution["_id"], "topic_id": topic["_id"], "org": topic["org"],
             "topic_title": topic["title"], "title": solution["title"], "author_id": actor["id"]})
-    uow.transaction(txn)
+    _contribute(uow, topic["_id"], txn)
     return solution_out.dump(solution)
 
 
