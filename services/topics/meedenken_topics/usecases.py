@@ -7,12 +7,12 @@ from meedenken_kit.personal_data import REMOVE, Part, PersonalData, either_way
 
 from . import domain, matching, moderation, moderation_usecases, repository as repo
 from .content import TopicContent
-from .locks import KeyedLocks
 from .events import (AGENDA_PROPOSAL_ANSWERED, AGENDA_PROPOSAL_SUBMITTED, ORGANISATION_CREATED,
                      REACTION_POSTED, SOLUTION_PROPOSED, SOLUTION_SUPPORTED,
                      SOLUTION_TAKEN_INTO_VOTE, STATEMENT_ADDED, STATEMENT_PUBLISHED, STATEMENT_REJECTED, TOPIC_CREATED,
                      TOPIC_DECIDED, TOPIC_PHASE_CHANGED, TOPIC_PUBLISHED, TOPIC_UPDATED, ELECTION_MATCH_CREATED,
                      ELECTION_MATCH_PARTY_ADDED, ELECTION_MATCH_PUBLISHED)
+from .locks import KeyedLocks
 from .schemas import (ActorSchema, AgendaProposalIn, AgendaProposalOut, CampaignFiguresOut, CampaignVisitIn,
                       DecisionIn, ModerationIn, OrganisationIn, OrganisationOut, PhaseChangeIn, ProposalAnswerIn,
                       ProposalQuery, QueueQuery, ReactionIn,
