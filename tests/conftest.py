@@ -54,16 +54,28 @@ def mongo_uri(processes):
 
 
 @pytest.fixture
-def notifications_uow(mongo_uri):
-    """The notifications service's unit of work on a database of its own (no broker, no service)."""
+def service_uow(mongo_uri):
+    """``service_uow(repository, service, **client_options)``: that service's unit of work on a
+    database of its own, its indexes made (no broker, no service); dropped afterwards."""
     from meedenken_kit.store import UnitOfWork
+    made = []
+
+    def make(repository, service, **client_options):
+        client = MongoClient(mongo_uri, **client_options)
+        db = client[f"{service}_{uuid.uuid4().hex[:8]}"]
+        repository.ensure_indexes(db)
+        made.append((client, db.name))
+        return UnitOfWork(client, db, service)
+    yield make
+    for client, name in made:
+        client.drop_database(name)
+        client.close()
+
+
+@pytest.fixture
+def notifications_uow(service_uow):
     from meedenken_notifications import repository
-    client = MongoClient(mongo_uri)
-    name = f"notifications_{uuid.uuid4().hex[:8]}"
-    repository.ensure_indexes(client[name])
-    yield UnitOfWork(client, client[name], "notifications")
-    client.drop_database(name)
-    client.close()
+    return service_uow(repository, "notifications")
 
 
 @pytest.fixture(scope="session")
@@ -206,7 +218,7 @@ def cli(platform):
 def clear_of_window_end(window_seconds, needed=30):
     """Rate limits count in fixed windows aligned to the clock: when fewer than ``needed`` seconds
     are left of this one, sleep into the next, so a sequence of counted requests is not split by a
-    window that starts afresh."""
+    window that starts afresh (``needed=window_seconds``: always start at a window's beginning)."""
     left = window_seconds - time.time() % window_seconds
     if left < needed:
         time.sleep(left + 0.05)

@@ -56,7 +56,7 @@ def in_one_window(steps, window=REGISTER_WINDOW, tries=5):
     """Run ``steps()`` within one rate-limit window (a loaded machine may let one roll over:
     then the whole sequence is tried again in the next window)."""
     for _ in range(tries):
-        time.sleep(window - time.time() % window + 0.05)
+        clear_of_window_end(window, needed=window)
         started = time.time() // window
         result = steps()
         if time.time() // window == started:

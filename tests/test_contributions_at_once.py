@@ -6,9 +6,8 @@ import threading
 
 import pytest
 from bson import ObjectId
-from pymongo import MongoClient, monitoring
+from pymongo import monitoring
 
-from meedenken_kit.store import UnitOfWork
 from meedenken_topics import repository as repo
 from meedenken_topics import usecases
 
@@ -31,14 +30,9 @@ class Conflicts(monitoring.CommandListener):
 
 
 @pytest.fixture
-def topics(mongo_uri):
+def topics(service_uow):
     conflicts = Conflicts()
-    client = MongoClient(mongo_uri, event_listeners=[conflicts])
-    name = f"contributions_{ObjectId()}"
-    repo.ensure_indexes(client[name])
-    yield UnitOfWork(client, client[name], "topics"), conflicts
-    client.drop_database(name)
-    client.close()
+    return service_uow(repo, "topics", event_listeners=[conflicts]), conflicts
 
 
 def test_contributions_to_one_topic_at_once_are_all_counted_without_a_conflict(topics):
